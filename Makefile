@@ -1,0 +1,38 @@
+# Cradle - see README.md. The two commands that matter: `make run` and `make test`.
+SHELL := /bin/bash
+export PATH := $(PATH):/usr/local/go/bin
+GO ?= go
+BIN := bin/cradle
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run build test bench fuzz deps sogo-start sogo-stop clean
+
+## run: install missing build dependencies, build, and start Cradle
+run: build
+	./$(BIN) run
+
+## build: build bin/cradle
+build:
+	scripts/deps.sh build
+	$(GO) build -o $(BIN) .
+
+## test: install what the tests need, start SOGo, run every check and test, stop SOGo
+test:
+	scripts/test.sh
+
+## bench: run the benchmarks and print one table (figure, value, target, comparison)
+bench:
+	scripts/bench.sh
+
+## fuzz: run every fuzz target for longer (FUZZTIME, default 2m each)
+fuzz:
+	scripts/fuzz.sh $${FUZZTIME:-2m}
+
+## sogo-start / sogo-stop: the project's ActiveSync test peer on 127.0.0.1:20000
+sogo-start:
+	$(SUDO) scripts/sogo/start.sh
+sogo-stop:
+	$(SUDO) scripts/sogo/stop.sh
+
+clean:
+	rm -rf bin

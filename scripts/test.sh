@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# test.sh - what `make test` does: install what the tests need, start the
+# project's SOGo peer, run formatting/vet checks, every test with the race
+# detector, and a short fuzz pass; then stop what it started (by pid).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$PATH:/usr/local/go/bin"
+scripts/deps.sh test
+
+SUDO=; [ "$(id -u)" = 0 ] || SUDO=sudo
+started=0
+if ! curl -s -o /dev/null -m 3 -X OPTIONS -u user1:user1pass http://127.0.0.1:${SOGO_PORT:-20000}/SOGo/Microsoft-Server-ActiveSync; then
+  $SUDO scripts/sogo/start.sh >/dev/null
+  started=1
+fi
+cleanup() { if [ "$started" = 1 ]; then $SUDO scripts/sogo/stop.sh || true; fi; }
+trap cleanup EXIT
+
+echo "[test] gofmt"
+bad=$(gofmt -l $(git ls-files '*.go'; git ls-files --others --exclude-standard '*.go') 2>/dev/null || true)
+[ -z "$bad" ] || { echo "gofmt needed:"; echo "$bad"; exit 1; }
+echo "[test] go vet"
+go vet ./...
+echo "[test] go test -race"
+go test -race -count=1 -timeout 30m ./...
+echo "[test] fuzz (short)"
+scripts/fuzz.sh "${FUZZTIME:-10s}" "push/internal/wbxml=${WBXML_FUZZTIME:-30s}"
