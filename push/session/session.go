@@ -73,6 +73,10 @@ type Options struct {
 	Logger    *slog.Logger
 	// Rand returns values in [0,1) for jitter; nil uses math/rand/v2.
 	Rand func() float64
+	// PingGrace, if set, bounds each Ping to its heartbeat plus this
+	// much; a Ping still unanswered then was silently dropped on the way
+	// (a black hole). Zero leaves the bound to the Client.
+	PingGrace time.Duration
 }
 
 // Session is the push loop of one account. Create it with New and start it
@@ -83,6 +87,7 @@ type Session struct {
 	store   Store
 	network func() string
 	hbp     HeartbeatPolicy
+	grace   time.Duration
 	log     *slog.Logger
 	back    backoff
 	hub     hub
@@ -103,6 +108,7 @@ func New(o Options) *Session {
 		store:      o.Store,
 		network:    o.Network,
 		hbp:        o.Heartbeat,
+		grace:      o.PingGrace,
 		log:        o.Logger,
 		back:       backoff{p: o.Backoff, rnd: o.Rand},
 		kick:       make(chan struct{}, 1),
@@ -245,7 +251,13 @@ func (s *Session) loop(ctx context.Context) error {
 		s.back.reset()
 		s.publish(Status{State: Waiting, Folders: ids(ls.folders), Heartbeat: ls.hb.Current, LastSync: ls.lastSync})
 
-		pctx, cancel := context.WithCancel(ctx)
+		var pctx context.Context
+		var cancel context.CancelFunc
+		if s.grace > 0 {
+			pctx, cancel = context.WithTimeout(ctx, ls.hb.Current+s.grace)
+		} else {
+			pctx, cancel = context.WithCancel(ctx)
+		}
 		s.mu.Lock()
 		s.cancelPing = cancel
 		kicked := s.kickAll || len(s.kickFolder) > 0
