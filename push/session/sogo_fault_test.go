@@ -12,7 +12,7 @@ import (
 )
 
 // viaProxy points the account's client at a fault proxy in front of SOGo.
-func (a *sogoAccount) viaProxy(t *testing.T) *faultproxy.Proxy {
+func (a *sogoAccount) viaProxy(t testing.TB) *faultproxy.Proxy {
 	t.Helper()
 	u, err := url.Parse(a.srv.EASURL())
 	if err != nil {
@@ -34,7 +34,7 @@ func (a *sogoAccount) viaProxy(t *testing.T) *faultproxy.Proxy {
 	return p
 }
 
-func seed(t *testing.T, a *sogoAccount) {
+func seed(t testing.TB, a *sogoAccount) {
 	a.srv.PutContact(t, a.user, a.pass, "seed.vcf", vcard("seed", "Seed", "Contact"))
 	a.srv.PutEvent(t, a.user, a.pass, "seed.ics", vevent("seed-ev", "Seed", time.Now()))
 }

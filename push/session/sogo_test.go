@@ -35,7 +35,7 @@ type sogoAccount struct {
 	client     *easclient.Client
 }
 
-func newSOGoAccount(t *testing.T) *sogoAccount {
+func newSOGoAccount(t testing.TB) *sogoAccount {
 	srv := sogotest.Start(t)
 	u, p := srv.NewUser(t)
 	a := &sogoAccount{srv: srv, user: u, pass: p, device: uniqueDevice("cradle")}
@@ -45,7 +45,7 @@ func newSOGoAccount(t *testing.T) *sogoAccount {
 
 // connect builds a fresh client for the same device, as a restarted
 // daemon would.
-func (a *sogoAccount) connect(t *testing.T) {
+func (a *sogoAccount) connect(t testing.TB) {
 	a.rec = &recorder{next: &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}}
 	c, err := easclient.New(easclient.Config{
 		URL: a.srv.EASURL(), User: a.user, DeviceID: a.device,
