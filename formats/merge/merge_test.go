@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cradle-sync/cradle/formats/ical"
 	"github.com/cradle-sync/cradle/formats/vcard"
 )
 
@@ -91,5 +92,33 @@ func TestSamePhoneReplacedDifferentlyIsConflict(t *testing.T) {
 	out := text(t, m)
 	if !strings.Contains(out, "CELL:3") || strings.Contains(out, "CELL:2") || strings.Contains(out, "CELL:1") {
 		t.Fatalf("want only the remote number in place:\n%s", out)
+	}
+}
+
+func comp(t *testing.T, lines ...string) *ical.Component {
+	t.Helper()
+	src := "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\n" + strings.Join(lines, "\r\n") + "\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+	doc, err := ical.Read(strings.NewReader(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return doc.Calendars[0].Children[0]
+}
+
+func TestEventDifferentPropertiesMerge(t *testing.T) {
+	base := comp(t, "UID:e", "SUMMARY:Standup", "LOCATION:Room 1", "DTSTART:20261201T090000Z")
+	local := comp(t, "UID:e", "SUMMARY:Standup", "LOCATION:Room 2", "DTSTART:20261201T090000Z")
+	remote := comp(t, "UID:e", "SUMMARY:Daily standup", "LOCATION:Room 1", "DTSTART:20261201T093000Z")
+	m, conflicts := Components(base, local, remote)
+	if len(conflicts) != 0 {
+		t.Fatalf("conflicts %v", conflicts)
+	}
+	if m.Value("LOCATION") != "Room 2" || m.Value("SUMMARY") != "Daily standup" || m.Value("DTSTART") != "20261201T093000Z" {
+		t.Fatalf("merged %+v", m.Props)
+	}
+	_, conflicts = Components(base, comp(t, "UID:e", "SUMMARY:A", "LOCATION:Room 1", "DTSTART:20261201T090000Z"),
+		comp(t, "UID:e", "SUMMARY:B", "LOCATION:Room 1", "DTSTART:20261201T090000Z"))
+	if !slices.Equal(conflicts, []string{"SUMMARY"}) {
+		t.Fatalf("conflicts %v", conflicts)
 	}
 }

@@ -1,0 +1,470 @@
+package engine
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/cradle-sync/cradle/bridge/api"
+	"github.com/cradle-sync/cradle/bridge/codec"
+	"github.com/cradle-sync/cradle/bridge/config"
+	"github.com/cradle-sync/cradle/bridge/reconcile"
+	"github.com/cradle-sync/cradle/bridge/state"
+	"github.com/cradle-sync/cradle/bridge/store"
+	"github.com/cradle-sync/cradle/bridge/watch"
+	"github.com/cradle-sync/cradle/push"
+	"github.com/cradle-sync/cradle/push/easclient"
+	"github.com/cradle-sync/cradle/push/session"
+)
+
+// account runs one ActiveSync account.
+type account struct {
+	e      *Engine
+	cfg    config.Account
+	log    *slog.Logger
+	client *easclient.Client
+	sess   *session.Session
+
+	mu      sync.Mutex // guards the fields below
+	row     state.Account
+	folders map[string]*folder // by server folder id
+	runCtx  context.Context    // set while run is active: watchers live in it
+}
+
+// folder is one synced folder at run time.
+type folder struct {
+	row      state.Folder
+	st       store.Store
+	own      *store.WriteLog
+	rec      *reconcile.Folder
+	watching bool
+
+	mu       sync.Mutex
+	lastSync time.Time
+	lastErr  error
+}
+
+func newDeviceID() string {
+	var b [12]byte
+	rand.Read(b[:])
+	return "cradle" + hex.EncodeToString(b[:])
+}
+
+func (e *Engine) openAccount(ctx context.Context, ac config.Account) (*account, error) {
+	row, err := e.db.Account(ctx, ac.Name)
+	if errors.Is(err, state.ErrNotFound) {
+		row, err = e.db.CreateAccount(ctx, state.Account{Name: ac.Name, URL: ac.URL, User: ac.User,
+			DeviceID: newDeviceID(), DeviceType: "Cradle", FolderSyncKey: "0", PolicyKey: "0"})
+	}
+	if err != nil {
+		return nil, err
+	}
+	if row.URL != ac.URL || row.User != ac.User {
+		row.URL, row.User = ac.URL, ac.User
+		if err := e.db.UpdateAccount(ctx, row); err != nil {
+			return nil, err
+		}
+	}
+	a := &account{e: e, cfg: ac, row: row, folders: map[string]*folder{},
+		log: e.log.With("account", ac.Name)}
+	pw, err := e.opts.Secrets.Get(ac.Name)
+	if err != nil {
+		a.log.Warn("no password stored; run 'cradle account add' again", "err", err)
+	}
+	policy := row.PolicyKey
+	if policy == "0" {
+		policy = ""
+	}
+	var ver push.Version
+	if row.ProtocolVersion != "" {
+		ver, _ = push.ParseVersion(row.ProtocolVersion)
+	}
+	_ = ver // the version is negotiated again on start: servers get upgraded
+	c, err := easclient.New(easclient.Config{
+		URL: ac.URL, User: ac.User, DeviceID: row.DeviceID, DeviceType: row.DeviceType,
+		Auth: easclient.BasicAuth(ac.User, pw), HTTP: e.opts.HTTP, PolicyKey: policy,
+		Logger: a.log,
+	})
+	if err != nil {
+		return nil, err
+	}
+	a.client = c
+	a.sess = session.New(session.Options{
+		Client: c, Syncer: a, Store: heartbeatStore{db: e.db, account: ac.Name},
+		Heartbeat: e.opts.Heartbeat, Backoff: e.opts.Backoff, PingGrace: e.opts.PingGrace, Logger: a.log,
+	})
+	return a, nil
+}
+
+// run keeps the account's session going until ctx ends, pausing when the
+// user pauses.
+func (a *account) run(ctx context.Context) {
+	a.mu.Lock()
+	a.runCtx = ctx
+	a.mu.Unlock()
+	defer func() {
+		a.mu.Lock()
+		a.runCtx = nil
+		a.mu.Unlock()
+	}()
+	sub, unsub := a.sess.Subscribe()
+	defer unsub()
+	go func() {
+		last := ""
+		for st := range sub {
+			if s := st.State.String(); s != last {
+				last = s
+				ev := api.Event{Account: a.cfg.Name, Type: "status", Detail: s}
+				if st.State == session.AuthFailed {
+					ev.Type = "auth-failed"
+					ev.Detail = st.Err
+				}
+				a.e.emit(ev)
+			}
+		}
+	}()
+	for ctx.Err() == nil {
+		if a.e.paused.Load() {
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(200 * time.Millisecond):
+				continue
+			}
+		}
+		sctx, cancel := context.WithCancel(ctx)
+		go func() {
+			for sctx.Err() == nil {
+				if a.e.paused.Load() {
+					cancel()
+					return
+				}
+				select {
+				case <-sctx.Done():
+				case <-time.After(200 * time.Millisecond):
+				}
+			}
+		}()
+		err := a.sess.Run(sctx)
+		cancel()
+		if errors.Is(err, easclient.ErrRemoteWipe) {
+			a.log.Error("the server asked to wipe this device; Cradle never does that. Syncing of this account stopped.")
+			a.e.emit(api.Event{Account: a.cfg.Name, Type: "error", Detail: err.Error()})
+			<-ctx.Done()
+			return
+		}
+	}
+}
+
+// syncAll is one full pass, for `cradle sync --once`.
+func (a *account) syncAll(ctx context.Context) error {
+	fs, err := a.Folders(ctx, false)
+	if err != nil {
+		return err
+	}
+	var errs []error
+	for _, f := range fs {
+		if err := a.SyncFolder(ctx, f.ID); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func kindOf(t push.FolderType) state.Kind {
+	switch t.Class() {
+	case push.ClassContacts:
+		return state.KindContacts
+	case push.ClassCalendar:
+		return state.KindCalendar
+	case push.ClassTasks:
+		return state.KindTasks
+	}
+	return ""
+}
+
+// Folders implements session.Syncer: it brings the folder list up to date
+// with FolderSync and returns the folders to watch.
+func (a *account) Folders(ctx context.Context, refresh bool) ([]push.PingFolder, error) {
+	a.mu.Lock()
+	key := a.row.FolderSyncKey
+	a.mu.Unlock()
+	if key == "" {
+		key = "0"
+	}
+	resp, err := a.client.FolderSync(ctx, key)
+	if push.IsInvalidSyncKey(err) {
+		key = "0"
+		resp, err = a.client.FolderSync(ctx, key)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if resp.Changes != nil {
+		if err := a.applyHierarchy(ctx, resp.Changes); err != nil {
+			return nil, err
+		}
+	}
+	if resp.SyncKey != "" {
+		a.mu.Lock()
+		a.row.FolderSyncKey = resp.SyncKey
+		a.row.ProtocolVersion = a.client.Version().String()
+		row := a.row
+		a.mu.Unlock()
+		if err := a.e.db.UpdateAccount(ctx, row); err != nil {
+			return nil, err
+		}
+	}
+	rows, err := a.e.db.Folders(ctx, a.row.ID)
+	if err != nil {
+		return nil, err
+	}
+	var out []push.PingFolder
+	for _, r := range rows {
+		if r.State == state.FolderRemoved || r.StoreKind == state.StoreNone {
+			continue
+		}
+		f, err := a.openFolder(ctx, r)
+		if err != nil {
+			a.log.Error("cannot open local collection", "folder", r.DisplayName, "path", r.StorePath, "err", err)
+			continue
+		}
+		out = append(out, push.PingFolder{ID: f.row.ServerID, Class: classOf(r.Kind)})
+	}
+	return out, nil
+}
+
+func classOf(k state.Kind) string {
+	switch k {
+	case state.KindContacts:
+		return push.ClassContacts
+	case state.KindCalendar:
+		return push.ClassCalendar
+	}
+	return push.ClassTasks
+}
+
+func (a *account) applyHierarchy(ctx context.Context, ch *push.FolderChanges) error {
+	for _, f := range append(append([]push.Folder(nil), ch.Add...), ch.Update...) {
+		kind := kindOf(f.Type)
+		if kind == "" {
+			continue
+		}
+		row, err := a.e.db.FolderByServerID(ctx, a.row.ID, f.ServerID)
+		if errors.Is(err, state.ErrNotFound) {
+			row = state.Folder{Account: a.row.ID, ServerID: f.ServerID, Kind: kind, SyncKey: "0", State: state.FolderActive}
+		} else if err != nil {
+			return err
+		}
+		row.ParentID, row.DisplayName = f.ParentID, f.DisplayName
+		a.mapFolder(&row)
+		if _, err := a.e.db.PutFolder(ctx, row); err != nil {
+			return err
+		}
+	}
+	for _, d := range ch.Delete {
+		row, err := a.e.db.FolderByServerID(ctx, a.row.ID, d.ServerID)
+		if errors.Is(err, state.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		// Local files are kept: a folder removed on the server is the
+		// user's to clean up.
+		row.State = state.FolderRemoved
+		if _, err := a.e.db.PutFolder(ctx, row); err != nil {
+			return err
+		}
+		a.mu.Lock()
+		delete(a.folders, d.ServerID)
+		a.mu.Unlock()
+	}
+	return nil
+}
+
+// mapFolder applies the configuration (or the default vdir) to a folder.
+func (a *account) mapFolder(row *state.Folder) {
+	days, _ := a.cfg.WindowDays()
+	row.WindowDays = days
+	if m, ok := a.cfg.Folder(row.ServerID); ok {
+		if m.Skip {
+			row.StoreKind, row.StorePath = state.StoreNone, ""
+			return
+		}
+		if m.Path != "" {
+			row.StorePath = m.Path
+			row.StoreKind = state.StoreVdir
+			if m.Store == "file" {
+				row.StoreKind = state.StoreFile
+			}
+			return
+		}
+	}
+	if row.StorePath == "" {
+		name := store.FileStem(row.DisplayName)
+		if name == "" {
+			name = store.FileStem(row.ServerID)
+		}
+		row.StorePath = filepath.Join(a.e.opts.Dirs.Data, "accounts", a.cfg.Name, string(row.Kind), name)
+		row.StoreKind = state.StoreVdir
+	}
+}
+
+func codecFor(k state.Kind) reconcile.Codec {
+	switch k {
+	case state.KindCalendar:
+		return codec.Events{}
+	case state.KindTasks:
+		return codec.Tasks{}
+	}
+	return codec.Contacts{}
+}
+
+// openFolder returns the folder's runtime, creating it (store, reconciler,
+// watcher) on first use.
+func (a *account) openFolder(ctx context.Context, r state.Folder) (*folder, error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if f := a.folders[r.ServerID]; f != nil && f.row.StorePath == r.StorePath && f.row.StoreKind == r.StoreKind {
+		f.row = r
+		a.startWatchLocked(f)
+		return f, nil
+	}
+	cd := codecFor(r.Kind)
+	own := store.NewWriteLog()
+	opts := store.Options{UID: cd.UID, Log: own}
+	var st store.Store
+	var err error
+	conflictDir := r.StorePath
+	if r.StoreKind == state.StoreFile {
+		if err := os.MkdirAll(filepath.Dir(r.StorePath), 0o700); err != nil {
+			return nil, err
+		}
+		st, err = store.OpenFile(r.StorePath, opts)
+		conflictDir = filepath.Dir(r.StorePath)
+	} else {
+		st, err = store.OpenVdir(r.StorePath, cd.Ext(), opts)
+		if err == nil {
+			if v, ok := st.(*store.Vdir); ok {
+				if n, _ := v.DisplayName(); n == "" && r.DisplayName != "" {
+					v.SetDisplayName(r.DisplayName)
+				}
+			}
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	f := &folder{row: r, st: st, own: own}
+	f.rec = &reconcile.Folder{
+		DB: a.e.db, ID: r.ID, Store: st, Codec: cd, Client: a.client, UIDSeed: a.row.DeviceID,
+		ConflictDir: func(string) string { return conflictDir },
+		Log:         a.log.With("folder", r.DisplayName),
+		OnChange: func(c reconcile.Change) {
+			a.e.emit(api.Event{Account: a.cfg.Name, Folder: r.ServerID, Type: changeType(c.Kind), Side: c.Side, Action: c.Kind, UID: c.UID, Time: c.Time})
+		},
+	}
+	a.folders[r.ServerID] = f
+	a.startWatchLocked(f)
+	return f, nil
+}
+
+func changeType(kind string) string {
+	if kind == "conflict" {
+		return "conflict"
+	}
+	return "change"
+}
+
+// startWatchLocked starts the folder's file watcher in the account's run
+// context; a local change asks the session to sync that folder.
+func (a *account) startWatchLocked(f *folder) {
+	if f.watching || a.runCtx == nil {
+		return
+	}
+	ctx := a.runCtx
+	o := watch.Options{Debounce: a.e.opts.Debounce, Own: f.own, Logger: a.log,
+		Keep: func(name string) bool { return !strings.Contains(name, reconcile.ConflictInfix) }}
+	var ch <-chan watch.Batch
+	var err error
+	if f.row.StoreKind == state.StoreFile {
+		ch, err = watch.WatchFile(ctx, f.row.StorePath, o)
+	} else {
+		ch, err = watch.Watch(ctx, f.row.StorePath, o)
+	}
+	if err != nil {
+		a.log.Warn("cannot watch local collection; changes are picked up at the next sync", "path", f.row.StorePath, "err", err)
+		return
+	}
+	f.watching = true
+	id := f.row.ServerID
+	go func() {
+		for range ch {
+			a.sess.SyncNow(id)
+		}
+		a.mu.Lock()
+		f.watching = false
+		a.mu.Unlock()
+	}()
+}
+
+// SyncFolder implements session.Syncer.
+func (a *account) SyncFolder(ctx context.Context, id string) error {
+	a.mu.Lock()
+	f := a.folders[id]
+	a.mu.Unlock()
+	if f == nil {
+		return fmt.Errorf("folder %s is not mapped", id)
+	}
+	err := f.rec.Sync(ctx)
+	f.mu.Lock()
+	f.lastErr = err
+	if err == nil {
+		f.lastSync = time.Now()
+	}
+	f.mu.Unlock()
+	var md *reconcile.MassDeleteError
+	if errors.As(err, &md) {
+		// Not a server failure: report it, keep the session running.
+		a.e.emit(api.Event{Account: a.cfg.Name, Folder: id, Type: "mass-delete", Detail: md.Error()})
+		a.log.Warn("mass deletion stopped", "folder", f.row.DisplayName, "err", md)
+		return nil
+	}
+	var bad *reconcile.BadItemError
+	if errors.As(err, &bad) {
+		a.e.emit(api.Event{Account: a.cfg.Name, Folder: id, Type: "error", Detail: err.Error()})
+		a.log.Warn("local items skipped", "folder", f.row.DisplayName, "err", err)
+		return nil
+	}
+	return err
+}
+
+// heartbeatStore keeps learned heartbeats in the state database.
+type heartbeatStore struct {
+	db      *state.DB
+	account string
+}
+
+func (h heartbeatStore) LoadHeartbeat(ctx context.Context, network string) (session.Heartbeat, bool, error) {
+	d, err := h.db.Heartbeat(ctx, h.account, network)
+	if errors.Is(err, state.ErrNotFound) || d == 0 {
+		return session.Heartbeat{}, false, nil
+	}
+	if err != nil {
+		return session.Heartbeat{}, false, err
+	}
+	return session.Heartbeat{Current: d}, true, nil
+}
+
+func (h heartbeatStore) SaveHeartbeat(ctx context.Context, network string, hb session.Heartbeat) error {
+	return h.db.SetHeartbeat(ctx, h.account, network, hb.Current)
+}

@@ -1,0 +1,235 @@
+// Package engine runs Cradle: one push session per account, one reconciler
+// and one file watcher per synced folder, all recorded in the state
+// database. It implements api.Backend for the control socket.
+//
+// Ownership: the Engine owns the database and the accounts; each account
+// owns its session, its folders and their watchers, and everything an
+// account starts stops when the context given to Run ends.
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/cradle-sync/cradle/bridge/api"
+	"github.com/cradle-sync/cradle/bridge/config"
+	"github.com/cradle-sync/cradle/bridge/secret"
+	"github.com/cradle-sync/cradle/bridge/state"
+	"github.com/cradle-sync/cradle/push/easclient"
+	"github.com/cradle-sync/cradle/push/session"
+)
+
+// Options configure an Engine. Zero values are production defaults; tests
+// shorten the timings.
+type Options struct {
+	Dirs    config.Dirs
+	Secrets secret.Store
+	Logger  *slog.Logger
+	// HTTP, if set, sends every account's requests (tests).
+	HTTP      easclient.Doer
+	Heartbeat session.HeartbeatPolicy
+	Backoff   session.BackoffPolicy
+	PingGrace time.Duration
+	// Debounce is the quiet time after a local file change before it is
+	// sent; 0 means 300 ms.
+	Debounce time.Duration
+}
+
+// Engine is the running sync engine. Create it with Open; Run runs it.
+type Engine struct {
+	opts Options
+	log  *slog.Logger
+	db   *state.DB
+	cfg  *config.Config
+	hub  eventHub
+
+	paused atomic.Bool
+	quit   chan struct{}
+	quitMu sync.Once
+
+	mu       sync.Mutex // guards accounts
+	accounts []*account
+}
+
+// Open loads the configuration and the state database and prepares every
+// account; it starts nothing.
+func Open(ctx context.Context, o Options) (*Engine, error) {
+	if o.Dirs == (config.Dirs{}) {
+		d, err := config.DefaultDirs()
+		if err != nil {
+			return nil, err
+		}
+		o.Dirs = d
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	if o.Debounce <= 0 {
+		o.Debounce = 300 * time.Millisecond
+	}
+	if err := os.MkdirAll(o.Dirs.Data, 0o700); err != nil {
+		return nil, fmt.Errorf("data dir: %w", err)
+	}
+	if o.Secrets == nil {
+		o.Secrets = secret.Open(o.Dirs.Data)
+	}
+	cfg, err := config.Load(o.Dirs.Config)
+	if err != nil {
+		return nil, err
+	}
+	db, err := state.Open(ctx, filepath.Join(o.Dirs.Data, "state.db"))
+	if err != nil {
+		return nil, err
+	}
+	e := &Engine{opts: o, log: o.Logger, db: db, cfg: cfg, quit: make(chan struct{})}
+	if err := e.openLocal(); err != nil {
+		db.Close()
+		return nil, err
+	}
+	for _, ac := range cfg.Accounts {
+		a, err := e.openAccount(ctx, ac)
+		if err != nil {
+			db.Close()
+			return nil, fmt.Errorf("account %s: %w", ac.Name, err)
+		}
+		e.accounts = append(e.accounts, a)
+	}
+	return e, nil
+}
+
+// Close releases the database. Call it after Run has returned.
+func (e *Engine) Close() error { return e.db.Close() }
+
+// DB exposes the state database to the CLI's read-only commands.
+func (e *Engine) DB() *state.DB { return e.db }
+
+// Run runs every account until ctx ends or Quit is called.
+func (e *Engine) Run(ctx context.Context) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var wg sync.WaitGroup
+	e.mu.Lock()
+	for _, a := range e.accounts {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			a.run(ctx)
+		}()
+	}
+	e.mu.Unlock()
+	select {
+	case <-ctx.Done():
+	case <-e.quit:
+		cancel()
+	}
+	wg.Wait()
+	return nil
+}
+
+// SyncOnce runs one full pass of every account (or the named one) and
+// returns the first error; nil means every folder converged.
+func (e *Engine) SyncOnce(ctx context.Context, name string) error {
+	var errs []error
+	found := name == ""
+	for _, a := range e.accounts {
+		if name != "" && a.cfg.Name != name {
+			continue
+		}
+		found = true
+		if err := a.syncAll(ctx); err != nil {
+			errs = append(errs, fmt.Errorf("account %s: %w", a.cfg.Name, err))
+		}
+	}
+	if !found {
+		return fmt.Errorf("no account named %q", name)
+	}
+	return errors.Join(errs...)
+}
+
+func (e *Engine) account(name string) (*account, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for _, a := range e.accounts {
+		if a.cfg.Name == name {
+			return a, nil
+		}
+	}
+	return nil, fmt.Errorf("no account named %q", name)
+}
+
+// localDir is where "This computer" keeps a kind of collection.
+func (e *Engine) localDir(kind string) string {
+	switch kind {
+	case "contacts":
+		if e.cfg.Local.Contacts != "" {
+			return e.cfg.Local.Contacts
+		}
+	case "calendar":
+		if e.cfg.Local.Calendar != "" {
+			return e.cfg.Local.Calendar
+		}
+	}
+	return filepath.Join(e.opts.Dirs.Data, "local", kind)
+}
+
+func (e *Engine) openLocal() error {
+	if e.cfg.Local.Disabled {
+		return nil
+	}
+	for _, k := range []string{"contacts", "calendar"} {
+		if err := os.MkdirAll(e.localDir(k), 0o700); err != nil {
+			return fmt.Errorf("local %s: %w", k, err)
+		}
+	}
+	return nil
+}
+
+func (e *Engine) emit(ev api.Event) {
+	if ev.Time.IsZero() {
+		ev.Time = time.Now()
+	}
+	e.hub.publish(ev)
+}
+
+// eventHub fans events out to subscribers without ever blocking the
+// engine: a full subscriber misses events.
+type eventHub struct {
+	mu   sync.Mutex
+	subs map[chan api.Event]struct{}
+}
+
+func (h *eventHub) publish(ev api.Event) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for ch := range h.subs {
+		select {
+		case ch <- ev:
+		default:
+		}
+	}
+}
+
+func (h *eventHub) subscribe(ctx context.Context) <-chan api.Event {
+	ch := make(chan api.Event, 64)
+	h.mu.Lock()
+	if h.subs == nil {
+		h.subs = map[chan api.Event]struct{}{}
+	}
+	h.subs[ch] = struct{}{}
+	h.mu.Unlock()
+	go func() {
+		<-ctx.Done()
+		h.mu.Lock()
+		delete(h.subs, ch)
+		close(ch)
+		h.mu.Unlock()
+	}()
+	return ch
+}
