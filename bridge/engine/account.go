@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 
 	"github.com/cradle-sync/cradle/bridge/api"
 	"github.com/cradle-sync/cradle/bridge/codec"
@@ -310,13 +311,36 @@ func (a *account) mapFolder(row *state.Folder) {
 		}
 	}
 	if row.StorePath == "" {
-		name := store.FileStem(row.DisplayName)
+		name := slug(row.DisplayName)
 		if name == "" {
 			name = store.FileStem(row.ServerID)
 		}
 		row.StorePath = filepath.Join(a.e.opts.Dirs.Data, "accounts", a.cfg.Name, string(row.Kind), name)
 		row.StoreKind = state.StoreVdir
 	}
+}
+
+// slug turns a folder's display name into a readable directory name
+// ("Personal Address Book" → "personal-address-book"); names with nothing
+// usable left fall back to a sanitised server id.
+func slug(name string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(name) {
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9', r > 127 && unicode.IsLetter(r):
+			b.WriteRune(r)
+			dash = false
+		case !dash && b.Len() > 0:
+			b.WriteByte('-')
+			dash = true
+		}
+	}
+	s := strings.TrimRight(b.String(), "-")
+	if len(s) > 64 {
+		s = s[:64]
+	}
+	return store.FileStem(s)
 }
 
 func codecFor(k state.Kind) reconcile.Codec {

@@ -39,10 +39,14 @@ func Open(dir string) Store {
 	if os.Getenv("CRADLE_SECRETS") != "file" && keyringWorks() {
 		return Keyring{}
 	}
-	slog.Warn("no system keyring available: passwords are stored in a file only you can read",
-		"file", filepath.Join(dir, fileName))
+	warnOnce.Do(func() {
+		slog.Warn("no system keyring available: passwords are stored in a file only you can read",
+			"file", filepath.Join(dir, fileName))
+	})
 	return &File{Path: filepath.Join(dir, fileName)}
 }
+
+var warnOnce sync.Once
 
 const fileName = "secrets.json"
 

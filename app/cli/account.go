@@ -1,0 +1,206 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/cradle-sync/cradle/bridge/config"
+	"github.com/cradle-sync/cradle/bridge/secret"
+	"github.com/cradle-sync/cradle/push"
+	"github.com/cradle-sync/cradle/push/easclient"
+)
+
+func newAccount(e *env) *cobra.Command {
+	cmd := &cobra.Command{Use: "account", Short: "Add, list and remove ActiveSync accounts"}
+	cmd.AddCommand(newAccountAdd(e), newAccountList(e), newAccountRemove(e))
+	return cmd
+}
+
+func dirsAndSecrets() (config.Dirs, secret.Store, error) {
+	d, err := config.DefaultDirs()
+	if err != nil {
+		return d, nil, err
+	}
+	return d, secret.Open(d.Data), nil
+}
+
+func newAccountAdd(e *env) *cobra.Command {
+	var url, user, email, window string
+	var pwStdin, noCheck bool
+	cmd := &cobra.Command{
+		Use:   "add NAME (--email ADDRESS | --url URL --user USER) [--password-stdin]",
+		Short: "Add an account; the server is contacted to check the credentials first",
+		Long: `Adds an ActiveSync account. With --email the server is found by
+autodiscover; otherwise give the ActiveSync URL and the user name. The
+password goes to the system keyring, never into the configuration file.
+Every contacts, calendar and task folder of the account is then kept in a
+vdir under the data directory unless the configuration maps it elsewhere.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			name := args[0]
+			dirs, secrets, err := dirsAndSecrets()
+			if err != nil {
+				return err
+			}
+			cfg, err := config.Load(dirs.Config)
+			if err != nil {
+				return err
+			}
+			if _, exists := cfg.Account(name); exists {
+				return fmt.Errorf("account %q exists; remove it first", name)
+			}
+			pw, err := readPassword(e, pwStdin)
+			if err != nil {
+				return err
+			}
+			if url == "" {
+				if email == "" {
+					return errors.New("give --email for autodiscover, or --url and --user")
+				}
+				res, err := easclient.Autodiscover(ctx, email, pw, nil)
+				if err != nil {
+					return fmt.Errorf("autodiscover for %s: %w (give --url and --user instead)", email, err)
+				}
+				url = res.URL
+				fmt.Fprintf(e.stdout, "found %s\n", url)
+			}
+			if user == "" {
+				user = email
+			}
+			acc := config.Account{Name: name, URL: url, User: user, Email: email, CalendarWindow: window}
+			if !noCheck {
+				if err := checkAccount(ctx, acc, pw); err != nil {
+					return err
+				}
+			}
+			cfg.Accounts = append(cfg.Accounts, acc)
+			if err := cfg.Validate(); err != nil {
+				return err
+			}
+			if err := secrets.Set(name, pw); err != nil {
+				return fmt.Errorf("store password: %w", err)
+			}
+			if err := config.Save(dirs.Config, cfg); err != nil {
+				return err
+			}
+			fmt.Fprintf(e.stdout, "account %s added; 'cradle run' syncs it (a running daemon picks it up after a restart)\n", name)
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&email, "email", "", "e-mail address (autodiscover finds the server)")
+	f.StringVar(&url, "url", "", "ActiveSync URL, e.g. https://mail.example.com/Microsoft-Server-ActiveSync")
+	f.StringVar(&user, "user", "", "user name (default: the e-mail address)")
+	f.StringVar(&window, "calendar-window", "", "how far back to sync calendars: all, 2w, 1m, 3m, 6m")
+	f.BoolVar(&pwStdin, "password-stdin", false, "read the password from standard input")
+	f.BoolVar(&noCheck, "no-check", false, "save without contacting the server")
+	return cmd
+}
+
+// checkAccount proves the URL and credentials work before anything is saved.
+func checkAccount(ctx context.Context, acc config.Account, pw string) error {
+	ctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	c, err := easclient.New(easclient.Config{URL: acc.URL, User: acc.User, DeviceID: "cradlecheck",
+		Auth: easclient.BasicAuth(acc.User, pw)})
+	if err != nil {
+		return err
+	}
+	if _, err := c.Options(ctx); err != nil {
+		return plainError(acc.URL, err)
+	}
+	if _, err := c.FolderSync(ctx, "0"); err != nil {
+		return plainError(acc.URL, err)
+	}
+	return nil
+}
+
+// plainError says in plain words what went wrong talking to a server.
+func plainError(url string, err error) error {
+	var auth *easclient.AuthError
+	var perr *push.Error
+	switch {
+	case errors.As(err, &auth):
+		return fmt.Errorf("the server at %s rejected the user name or password", url)
+	case errors.As(err, &perr):
+		return fmt.Errorf("the server at %s answered with an error: %w", url, err)
+	case strings.Contains(err.Error(), "certificate"):
+		return fmt.Errorf("the server's certificate is not trusted: %w", err)
+	case strings.Contains(err.Error(), "no such host"), strings.Contains(err.Error(), "connection refused"):
+		return fmt.Errorf("server not found at %s: %w", url, err)
+	}
+	return fmt.Errorf("%s: %w", url, err)
+}
+
+func newAccountList(e *env) *cobra.Command {
+	return &cobra.Command{
+		Use:   "list",
+		Short: "List the configured accounts",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			dirs, err := config.DefaultDirs()
+			if err != nil {
+				return err
+			}
+			cfg, err := config.Load(dirs.Config)
+			if err != nil {
+				return err
+			}
+			w := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(w, "NAME\tUSER\tURL")
+			if !cfg.Local.Disabled {
+				fmt.Fprintln(w, "local\t-\t(This computer: no server)")
+			}
+			for _, a := range cfg.Accounts {
+				fmt.Fprintf(w, "%s\t%s\t%s\n", a.Name, a.User, a.URL)
+			}
+			return w.Flush()
+		},
+	}
+}
+
+func newAccountRemove(e *env) *cobra.Command {
+	return &cobra.Command{
+		Use:   "remove NAME",
+		Short: "Remove an account (local files are kept)",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			dirs, secrets, err := dirsAndSecrets()
+			if err != nil {
+				return err
+			}
+			cfg, err := config.Load(dirs.Config)
+			if err != nil {
+				return err
+			}
+			kept := cfg.Accounts[:0]
+			found := false
+			for _, a := range cfg.Accounts {
+				if a.Name == args[0] {
+					found = true
+					continue
+				}
+				kept = append(kept, a)
+			}
+			if !found {
+				return fmt.Errorf("no account named %q", args[0])
+			}
+			cfg.Accounts = kept
+			if err := config.Save(dirs.Config, cfg); err != nil {
+				return err
+			}
+			if err := secrets.Delete(args[0]); err != nil {
+				fmt.Fprintf(e.stderr, "warning: could not remove the stored password: %v\n", err)
+			}
+			fmt.Fprintf(e.stdout, "account %s removed; its local files are kept\n", args[0])
+			return nil
+		},
+	}
+}
