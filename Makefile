@@ -5,7 +5,7 @@ GO ?= go
 BIN := bin/cradle
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run build test bench fuzz deps sogo-start sogo-stop clean
+.PHONY: run build test bench fuzz demo deps sogo-start sogo-stop clean
 
 ## run: install missing build dependencies, build, and start Cradle
 run: build
@@ -23,6 +23,10 @@ test:
 ## bench: run the benchmarks and print one table (figure, value, target, comparison)
 bench:
 	scripts/bench.sh
+
+## demo: start SOGo with sample data, add an account for it and run Cradle
+demo:
+	scripts/demo.sh
 
 ## fuzz: run every fuzz target for longer (FUZZTIME, default 2m each)
 fuzz:

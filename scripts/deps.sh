@@ -7,7 +7,7 @@ set -euo pipefail
 want=(gcc pkg-config git make curl ca-certificates)
 case "${1:-build}" in
   build) ;;
-  test) want+=(libwbxml2-utils sogo sogo-activesync postgresql memcached) ;;
+  test) want+=(libwbxml2-utils sogo sogo-activesync postgresql memcached khard khal) ;;
   bench) want+=(libwbxml2-utils sogo sogo-activesync postgresql memcached) ;;
   *) echo "usage: $0 build|test|bench" >&2; exit 2 ;;
 esac
