@@ -23,6 +23,18 @@ type pass struct {
 	// to their hrefs, built on first need.
 	unlinked map[string]string
 	seen     map[string]bool // server ids delivered in this pass
+	// creates are new local items of the current window, written together
+	// by flushCreates: one Store.Apply per window lets a single-file store
+	// rewrite once and a vdir sync once, instead of once per item.
+	creates []create
+}
+
+// create is a server item waiting to be written locally.
+type create struct {
+	sid  string
+	uid  string
+	data []byte
+	prev *state.Item
 }
 
 // fetch applies the server's changes since the folder's SyncKey. After an
@@ -100,7 +112,7 @@ func (f *Folder) applyWindow(ctx context.Context, p *pass, batch *state.ServerBa
 			return err
 		}
 	}
-	return nil
+	return f.flushCreates(ctx, p, batch)
 }
 
 // applyServerItem brings the local copy of one server item up to date.
@@ -134,7 +146,7 @@ func (f *Folder) applyServerItem(ctx context.Context, p *pass, batch *state.Serv
 	base := full.SyncedContent
 	// An item matched by content (no server id yet) is the same item as
 	// the server's: apply the server's fields onto it like an unedited one.
-	unchanged := it.ServerID == "" || string(e.Etag) == it.LocalEtag ||
+	unchanged := it.ServerID == "" || e.Etag.Same(store.Etag(it.LocalEtag)) ||
 		(it.SyncedHash != "" && store.ContentHash(local) == it.SyncedHash)
 	if unchanged {
 		next, err := f.Codec.FromEAS(data, local, it.UID)
@@ -240,22 +252,42 @@ func (f *Folder) createLocal(ctx context.Context, p *pass, batch *state.ServerBa
 	if err != nil {
 		return fmt.Errorf("server item %s: %w", sid, err)
 	}
-	e, err := f.Store.Create(ctx, uid, b)
-	if errors.Is(err, store.ErrExists) {
-		// Our own file from a pass that crashed before recording it, or
-		// a local item with the same UID: adopt it.
-		e, err = f.adopt(ctx, uid, b)
+	p.creates = append(p.creates, create{sid: sid, uid: uid, data: b, prev: prev})
+	return nil
+}
+
+// flushCreates writes the window's new items in one batch and records them.
+func (f *Folder) flushCreates(ctx context.Context, p *pass, batch *state.ServerBatch) error {
+	if len(p.creates) == 0 {
+		return nil
 	}
+	ops := make([]store.Op, len(p.creates))
+	for i, c := range p.creates {
+		ops[i] = store.Op{Kind: store.OpCreate, UID: c.uid, Data: c.data}
+	}
+	res, err := f.Store.Apply(ctx, ops)
 	if err != nil {
-		return fmt.Errorf("store server item %s: %w", sid, err)
+		return fmt.Errorf("store server items: %w", err)
 	}
-	row := state.Item{ServerID: sid, UID: uid, LocalHref: e.Href, LocalEtag: string(e.Etag),
-		SyncedHash: store.ContentHash(b), SyncedContent: b}
-	if prev != nil {
-		row.ID = prev.ID
+	for i, c := range p.creates {
+		e, err := res[i].Entry, res[i].Err
+		if errors.Is(err, store.ErrExists) {
+			// Our own file from a pass that crashed before recording it,
+			// or a local item with the same UID: adopt it.
+			e, err = f.adopt(ctx, c.uid, c.data)
+		}
+		if err != nil {
+			return fmt.Errorf("store server item %s: %w", c.sid, err)
+		}
+		row := state.Item{ServerID: c.sid, UID: c.uid, LocalHref: e.Href, LocalEtag: string(e.Etag),
+			SyncedHash: store.ContentHash(c.data), SyncedContent: c.data}
+		if c.prev != nil {
+			row.ID = c.prev.ID
+		}
+		f.record(p, batch, row)
+		f.note("server", "add", c.uid)
 	}
-	f.record(p, batch, row)
-	f.note("server", "add", uid)
+	p.creates = p.creates[:0]
 	return nil
 }
 
@@ -339,7 +371,7 @@ func (f *Folder) applyServerDelete(ctx context.Context, p *pass, batch *state.Se
 		case errors.Is(err, store.ErrNotFound):
 		case err != nil:
 			return fmt.Errorf("read local %s: %w", it.LocalHref, err)
-		case string(e.Etag) == it.LocalEtag || store.ContentHash(local) == it.SyncedHash:
+		case e.Etag.Same(store.Etag(it.LocalEtag)) || store.ContentHash(local) == it.SyncedHash:
 			if err := f.Store.Delete(ctx, it.LocalHref, e.Etag); err != nil && !errors.Is(err, store.ErrNotFound) {
 				if errors.Is(err, store.ErrChanged) {
 					return f.unlink(p, batch, it)

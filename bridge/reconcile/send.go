@@ -66,7 +66,7 @@ func (f *Folder) sendLocal(ctx context.Context) (bool, error) {
 	for _, e := range entries {
 		seen[e.Href] = true
 		it := ix.byHref[e.Href]
-		if it != nil && it.ServerID != "" && string(e.Etag) == it.LocalEtag {
+		if it != nil && it.ServerID != "" && e.Etag.Same(store.Etag(it.LocalEtag)) {
 			continue
 		}
 		data, ge, err := f.Store.Get(ctx, e.Href)
