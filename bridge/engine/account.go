@@ -214,15 +214,8 @@ func (a *account) Folders(ctx context.Context, refresh bool) ([]push.PingFolder,
 			return nil, err
 		}
 	}
-	if resp.SyncKey != "" {
-		a.mu.Lock()
-		a.row.FolderSyncKey = resp.SyncKey
-		a.row.ProtocolVersion = a.client.Version().String()
-		row := a.row
-		a.mu.Unlock()
-		if err := a.e.db.UpdateAccount(ctx, row); err != nil {
-			return nil, err
-		}
+	if err := a.saveKeys(ctx, resp.SyncKey); err != nil {
+		return nil, err
 	}
 	rows, err := a.e.db.Folders(ctx, a.row.ID)
 	if err != nil {
@@ -241,6 +234,39 @@ func (a *account) Folders(ctx context.Context, refresh bool) ([]push.PingFolder,
 		out = append(out, push.PingFolder{ID: f.row.ServerID, Class: classOf(r.Kind)})
 	}
 	return out, nil
+}
+
+// saveKeys records what the account learned from the server: the
+// FolderSync key, the negotiated version and the policy key (provisioning
+// may have happened inside any command), so a restart neither lists the
+// folders from scratch nor provisions again.
+func (a *account) saveKeys(ctx context.Context, folderKey string) error {
+	a.mu.Lock()
+	row := a.row
+	a.mu.Unlock()
+	db, name := a.e.db, a.cfg.Name
+	if folderKey != "" && folderKey != row.FolderSyncKey {
+		if err := db.SetSyncKey(ctx, name, "", folderKey); err != nil {
+			return err
+		}
+		row.FolderSyncKey = folderKey
+	}
+	if k := a.client.PolicyKey(); k != "" && k != row.PolicyKey {
+		if err := db.SetPolicyKey(ctx, name, k); err != nil {
+			return err
+		}
+		row.PolicyKey = k
+	}
+	if v := a.client.Version().String(); v != "" && v != row.ProtocolVersion {
+		row.ProtocolVersion = v
+		if err := db.UpdateAccount(ctx, row); err != nil {
+			return err
+		}
+	}
+	a.mu.Lock()
+	a.row = row
+	a.mu.Unlock()
+	return nil
 }
 
 func classOf(k state.Kind) string {
