@@ -98,10 +98,17 @@ func writeCard(c *vcard.Card) ([]byte, error) {
 
 // FromEAS applies the server's contact onto local, keeping what EAS cannot
 // hold; a new card gets uid.
-func (cc Contacts) FromEAS(data push.ItemData, local []byte, uid string) ([]byte, error) {
+func (cc Contacts) FromEAS(data, prev push.ItemData, local []byte, uid string, v push.Version) ([]byte, error) {
 	var ec schema.Contact
 	if err := data.Decode(&ec); err != nil {
 		return nil, fmt.Errorf("decode contact: %w", err)
+	}
+	opts := contact.Options{Version: contact.Version(v.String())}
+	if !prev.IsZero() {
+		var pc schema.Contact
+		if err := prev.Decode(&pc); err == nil {
+			opts.PreviousEAS = &pc
+		}
 	}
 	var base *vcard.Card
 	if local != nil {
@@ -111,7 +118,7 @@ func (cc Contacts) FromEAS(data push.ItemData, local []byte, uid string) ([]byte
 		}
 		base = c
 	}
-	card, _ := contact.FromEAS(&ec, base)
+	card, _ := opts.FromEAS(&ec, base)
 	if cardUID(card) == "" {
 		card.Props = append([]vcard.Property{{Name: "UID", Value: uid}}, card.Props...)
 	}

@@ -108,7 +108,7 @@ func (ev Events) ToEAS(local, _ []byte, v push.Version) (push.ItemData, error) {
 }
 
 // FromEAS applies the server's event onto local.
-func (ev Events) FromEAS(data push.ItemData, local []byte, uid string) ([]byte, error) {
+func (ev Events) FromEAS(data, _ push.ItemData, local []byte, uid string, _ push.Version) ([]byte, error) {
 	var e schema.Event
 	if err := data.Decode(&e); err != nil {
 		return nil, fmt.Errorf("decode event: %w", err)
@@ -143,7 +143,7 @@ func (Tasks) ToEAS(local, _ []byte, v push.Version) (push.ItemData, error) {
 }
 
 // FromEAS applies the server's task onto local.
-func (Tasks) FromEAS(data push.ItemData, local []byte, uid string) ([]byte, error) {
+func (Tasks) FromEAS(data, _ push.ItemData, local []byte, uid string, _ push.Version) ([]byte, error) {
 	var t schema.Task
 	if err := data.Decode(&t); err != nil {
 		return nil, fmt.Errorf("decode task: %w", err)

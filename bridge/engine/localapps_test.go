@@ -28,10 +28,11 @@ func requireTool(t *testing.T, name string) string {
 func TestLiveKhardAndKhalReadCradlesVdirs(t *testing.T) {
 	khard := requireTool(t, "khard")
 	khal := requireTool(t, "khal")
-	l := newLive(t, nil)
-	l.srv.PutContact(t, l.user, l.pass, "turing.vcf", vcard("turing", "Alan", "Turing", "EMAIL;TYPE=work:alan@example.test"))
-	l.srv.PutEvent(t, l.user, l.pass, "review.ics", strings.Replace(vevent("review", "Design review"),
-		"20261201T100000Z", time.Now().Add(48*time.Hour).UTC().Format("20060102T150405Z"), 2))
+	l := newLive(t, nil, func(l *live) {
+		l.srv.PutContact(t, l.user, l.pass, "turing.vcf", vcard("turing", "Alan", "Turing", "EMAIL;TYPE=work:alan@example.test"))
+		l.srv.PutEvent(t, l.user, l.pass, "review.ics", strings.Replace(vevent("review", "Design review"),
+			"20261201T100000Z", time.Now().Add(48*time.Hour).UTC().Format("20060102T150405Z"), 2))
+	})
 	l.waiting()
 	contacts, calendar := l.folder("contacts").LocalPath, l.folder("calendar").LocalPath
 	l.until("items synced", time.Minute, func() bool {

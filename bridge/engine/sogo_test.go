@@ -45,7 +45,7 @@ func vevent(uid, summary string) string {
 
 // newLive starts an engine for a fresh SOGo user. mapping adjusts the
 // account's configuration before start.
-func newLive(t *testing.T, mapping func(*config.Account)) *live {
+func newLive(t *testing.T, mapping func(*config.Account), seed ...func(l *live)) *live {
 	srv := sogotest.Start(t)
 	u, p := srv.NewUser(t)
 	// SOGo does not watch folders that were empty at the first sync.
@@ -59,6 +59,11 @@ func newLive(t *testing.T, mapping func(*config.Account)) *live {
 	}
 	if err := config.Save(l.dirs.Config, &config.Config{Accounts: []config.Account{acc}}); err != nil {
 		t.Fatal(err)
+	}
+	// Server content a test starts with goes in before the first sync:
+	// SOGo loses changes made in the same second as a sync (NOTES quirk 1).
+	for _, f := range seed {
+		f(l)
 	}
 	l.start()
 	return l
@@ -201,11 +206,12 @@ func TestLiveTwoWayContactsAndEvents(t *testing.T) {
 }
 
 func TestLiveMergeConflictAndGuard(t *testing.T) {
-	l := newLive(t, nil)
-	for i := 0; i < 12; i++ {
-		l.srv.PutContact(t, l.user, l.pass, "bulk"+string(rune('a'+i))+".vcf", vcard("bulk-"+string(rune('a'+i)), "Bulk", string(rune('A'+i)), ""))
-	}
-	l.srv.PutContact(t, l.user, l.pass, "ada.vcf", vcard("ada", "Ada", "Lovelace", "TITLE:Countess\r\nNOTE:first"))
+	l := newLive(t, nil, func(l *live) {
+		for i := 0; i < 12; i++ {
+			l.srv.PutContact(t, l.user, l.pass, "bulk"+string(rune('a'+i))+".vcf", vcard("bulk-"+string(rune('a'+i)), "Bulk", string(rune('A'+i)), ""))
+		}
+		l.srv.PutContact(t, l.user, l.pass, "ada.vcf", vcard("ada", "Ada", "Lovelace", "TITLE:Countess\r\nNOTE:first"))
+	})
 	l.waiting()
 	dir := l.folder("contacts").LocalPath
 	l.until("initial sync", 60*time.Second, func() bool { return grepDir(dir, "Lovelace") != "" })

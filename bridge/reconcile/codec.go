@@ -16,8 +16,11 @@ type Codec interface {
 	ToEAS(local, base []byte, v push.Version) (push.ItemData, error)
 	// FromEAS applies the server's data onto the local item (nil for a new
 	// one, which gets uid) and returns the new local bytes. Properties EAS
-	// cannot carry are kept from local.
-	FromEAS(data push.ItemData, local []byte, uid string) ([]byte, error)
+	// cannot carry are kept from local. prev is the server's previous
+	// version (zero if unknown): a field it had and data lacks was deleted
+	// on the server, while a field neither has is one the server does not
+	// store and must be kept.
+	FromEAS(data, prev push.ItemData, local []byte, uid string, v push.Version) ([]byte, error)
 	// Merge combines both sides' edits since base property by property.
 	// conflict reports that some property changed differently on both
 	// sides; merged then holds the remote value for it.

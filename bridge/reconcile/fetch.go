@@ -33,8 +33,9 @@ type pass struct {
 type create struct {
 	sid  string
 	uid  string
-	data []byte
-	prev *state.Item
+	data   []byte
+	prev   *state.Item
+	server []byte // the server's version, for ServerContent
 }
 
 // fetch applies the server's changes since the folder's SyncKey. After an
@@ -148,35 +149,38 @@ func (f *Folder) applyServerItem(ctx context.Context, p *pass, batch *state.Serv
 	// the server's: apply the server's fields onto it like an unedited one.
 	unchanged := it.ServerID == "" || e.Etag.Same(store.Etag(it.LocalEtag)) ||
 		(it.SyncedHash != "" && store.ContentHash(local) == it.SyncedHash)
+	v := f.Client.Version()
+	prev := decodeData(full.ServerContent)
 	if unchanged {
-		next, err := f.Codec.FromEAS(data, local, it.UID)
+		next, err := f.Codec.FromEAS(data, prev, local, it.UID, v)
 		if err != nil {
 			return fmt.Errorf("server item %s: %w", sid, err)
 		}
 		ne, err := f.write(ctx, it.LocalHref, local, next, e)
 		if errors.Is(err, store.ErrChanged) {
-			return f.mergeServerItem(ctx, p, batch, sid, data, it, base)
+			return f.mergeServerItem(ctx, p, batch, sid, data, prev, it, base)
 		}
 		if err != nil {
 			return err
 		}
 		f.record(p, batch, state.Item{ID: it.ID, ServerID: sid, UID: it.UID, LocalHref: it.LocalHref,
-			LocalEtag: string(ne.Etag), SyncedHash: store.ContentHash(next), SyncedContent: next})
+			LocalEtag: string(ne.Etag), SyncedHash: store.ContentHash(next), SyncedContent: next,
+			ServerContent: encodeData(data)})
 		if !bytes.Equal(next, local) {
 			f.note("server", "change", it.UID)
 		}
 		return nil
 	}
-	return f.mergeServerItem(ctx, p, batch, sid, data, it, base)
+	return f.mergeServerItem(ctx, p, batch, sid, data, prev, it, base)
 }
 
 // mergeServerItem handles a server change to an item the user also edited.
-func (f *Folder) mergeServerItem(ctx context.Context, p *pass, batch *state.ServerBatch, sid string, data push.ItemData, it *state.Item, base []byte) error {
+func (f *Folder) mergeServerItem(ctx context.Context, p *pass, batch *state.ServerBatch, sid string, data, prev push.ItemData, it *state.Item, base []byte) error {
 	local, e, err := f.Store.Get(ctx, it.LocalHref)
 	if err != nil {
 		return fmt.Errorf("read local %s: %w", it.LocalHref, err)
 	}
-	remote, err := f.Codec.FromEAS(data, base, it.UID)
+	remote, err := f.Codec.FromEAS(data, prev, base, it.UID, f.Client.Version())
 	if err != nil {
 		return fmt.Errorf("server item %s: %w", sid, err)
 	}
@@ -200,7 +204,7 @@ func (f *Folder) mergeServerItem(ctx context.Context, p *pass, batch *state.Serv
 		etag = ""
 	}
 	f.record(p, batch, state.Item{ID: it.ID, ServerID: sid, UID: it.UID, LocalHref: it.LocalHref,
-		LocalEtag: etag, SyncedHash: store.ContentHash(remote), SyncedContent: remote})
+		LocalEtag: etag, SyncedHash: store.ContentHash(remote), SyncedContent: remote, ServerContent: encodeData(data)})
 	f.note("server", "change", it.UID)
 	return nil
 }
@@ -244,7 +248,7 @@ func (f *Folder) write(ctx context.Context, href string, old, next []byte, e sto
 // createLocal stores a server item that has no local copy. prev is the
 // item's row, if one exists without a file.
 func (f *Folder) createLocal(ctx context.Context, p *pass, batch *state.ServerBatch, sid string, data push.ItemData, prev *state.Item) error {
-	b, err := f.Codec.FromEAS(data, nil, f.stableUID(sid))
+	b, err := f.Codec.FromEAS(data, push.ItemData{}, nil, f.stableUID(sid), f.Client.Version())
 	if err != nil {
 		return fmt.Errorf("server item %s: %w", sid, err)
 	}
@@ -252,7 +256,7 @@ func (f *Folder) createLocal(ctx context.Context, p *pass, batch *state.ServerBa
 	if err != nil {
 		return fmt.Errorf("server item %s: %w", sid, err)
 	}
-	p.creates = append(p.creates, create{sid: sid, uid: uid, data: b, prev: prev})
+	p.creates = append(p.creates, create{sid: sid, uid: uid, data: b, prev: prev, server: encodeData(data)})
 	return nil
 }
 
@@ -280,7 +284,7 @@ func (f *Folder) flushCreates(ctx context.Context, p *pass, batch *state.ServerB
 			return fmt.Errorf("store server item %s: %w", c.sid, err)
 		}
 		row := state.Item{ServerID: c.sid, UID: c.uid, LocalHref: e.Href, LocalEtag: string(e.Etag),
-			SyncedHash: store.ContentHash(c.data), SyncedContent: c.data}
+			SyncedHash: store.ContentHash(c.data), SyncedContent: c.data, ServerContent: c.server}
 		if c.prev != nil {
 			row.ID = c.prev.ID
 		}
@@ -394,7 +398,7 @@ func (f *Folder) applyServerDelete(ctx context.Context, p *pass, batch *state.Se
 // unlink forgets an item's server id so the local pass sends it as new.
 func (f *Folder) unlink(p *pass, batch *state.ServerBatch, it *state.Item) error {
 	row := *it
-	row.ServerID, row.LocalEtag, row.SyncedContent, row.SyncedHash = "", "", nil, ""
+	row.ServerID, row.LocalEtag, row.SyncedContent, row.SyncedHash, row.ServerContent = "", "", nil, "", nil
 	batch.Upserts = append(batch.Upserts, row)
 	delete(p.ix.byServer, it.ServerID)
 	f.note("local", "restore", it.UID)

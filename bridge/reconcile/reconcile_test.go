@@ -360,3 +360,29 @@ func TestCrashMidWindowNoDuplicates(t *testing.T) {
 		t.Fatalf("after crashes: local %d, server %d, want 30 and 30", m, n)
 	}
 }
+
+// A field the server deletes is deleted locally (the stored server version
+// tells a deletion from a field the server never stored), and does not come
+// back with the next local edit.
+func TestServerFieldDeletionReachesFile(t *testing.T) {
+	r := newRig(t, push.Version141)
+	id, _ := r.srv.AddItem("contacts", contact(t, "Ada", "Lovelace", "+44 7700 900123"))
+	r.sync()
+	name := r.fileWith("Lovelace")
+	if !strings.Contains(r.files()[name], "900123") {
+		t.Fatal("phone not synced")
+	}
+	if err := r.srv.ChangeItem("contacts", id, contact(t, "Ada", "Lovelace", "")); err != nil {
+		t.Fatal(err)
+	}
+	r.sync()
+	if strings.Contains(r.files()[name], "900123") {
+		t.Fatalf("phone deleted on the server is still in the file:\n%s", r.files()[name])
+	}
+	r.writeFile(name, strings.Replace(r.files()[name], "FN:", "NOTE:edited\r\nFN:", 1))
+	r.sync()
+	c := decode(t, r.srv.Items("contacts")[id])
+	if c.MobilePhoneNumber != nil && *c.MobilePhoneNumber != "" {
+		t.Fatalf("deleted phone came back to the server: %q", *c.MobilePhoneNumber)
+	}
+}

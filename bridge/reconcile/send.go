@@ -17,6 +17,7 @@ type outgoing struct {
 	it    state.Item
 	entry store.Entry
 	data  []byte
+	ed    push.ItemData // what was sent: the server's version once accepted
 	op    state.PendingOp
 }
 
@@ -99,7 +100,7 @@ func (f *Folder) sendLocal(ctx context.Context) (bool, error) {
 				continue
 			}
 			cmds.Change = append(cmds.Change, push.SyncChange{ServerID: it.ServerID, ApplicationData: ed})
-			changes[it.ServerID] = &outgoing{it: row, entry: ge, data: data}
+			changes[it.ServerID] = &outgoing{it: row, entry: ge, data: data, ed: ed}
 			continue
 		}
 		// A new local item, or one whose Add has not been acknowledged.
@@ -133,7 +134,7 @@ func (f *Folder) sendLocal(ctx context.Context) (bool, error) {
 		}
 		row.UID = uid
 		cmds.Add = append(cmds.Add, push.SyncAdd{ClientID: op.ClientID, ApplicationData: ed})
-		adds[op.ClientID] = &outgoing{it: row, entry: ge, data: data, op: op}
+		adds[op.ClientID] = &outgoing{it: row, entry: ge, data: data, ed: ed, op: op}
 	}
 	for _, it := range ix.all {
 		if it.LocalHref == "" || seen[it.LocalHref] {
@@ -219,7 +220,7 @@ func (f *Folder) recordSent(ctx context.Context, p *pass, batch *state.ServerBat
 		}
 		row := o.it
 		row.ServerID, row.LocalEtag = res.ServerID, string(o.entry.Etag)
-		row.SyncedHash, row.SyncedContent = store.ContentHash(o.data), o.data
+		row.SyncedHash, row.SyncedContent, row.ServerContent = store.ContentHash(o.data), o.data, encodeData(o.ed)
 		f.record(p, batch, row)
 		batch.Acked = append(batch.Acked, res.ClientID)
 		f.note("local", "add", row.UID)
@@ -239,6 +240,7 @@ func (f *Folder) recordSent(ctx context.Context, p *pass, batch *state.ServerBat
 		}
 		row := o.it
 		row.LocalEtag, row.SyncedHash, row.SyncedContent = string(o.entry.Etag), store.ContentHash(o.data), o.data
+		row.ServerContent = encodeData(o.ed)
 		f.record(p, batch, row)
 		f.note("local", "change", row.UID)
 	}

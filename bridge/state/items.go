@@ -26,20 +26,23 @@ type Item struct {
 	// synced, in the local format.
 	SyncedHash    string
 	SyncedContent []byte
+	// ServerContent is the server's version as last seen, in EAS form
+	// (ApplicationData as XML); nil if unknown.
+	ServerContent []byte
 	Updated       time.Time
 }
 
-const itemCols = `id, folder_id, server_id, uid, local_href, local_etag, synced_hash, synced_content, updated_at`
+const itemCols = `id, folder_id, server_id, uid, local_href, local_etag, synced_hash, synced_content, server_content, updated_at`
 
 // itemMetaCols selects no content, for listings.
-const itemMetaCols = `id, folder_id, server_id, uid, local_href, local_etag, synced_hash, NULL, updated_at`
+const itemMetaCols = `id, folder_id, server_id, uid, local_href, local_etag, synced_hash, NULL, NULL, updated_at`
 
 func scanItem(row interface{ Scan(...any) error }) (Item, error) {
 	var it Item
 	var sid, href sql.NullString
 	var updated int64
 	err := row.Scan(&it.ID, &it.Folder, &sid, &it.UID, &href, &it.LocalEtag, &it.SyncedHash,
-		&it.SyncedContent, &updated)
+		&it.SyncedContent, &it.ServerContent, &updated)
 	it.ServerID, it.LocalHref, it.Updated = sid.String, href.String, fromMillis(updated)
 	return it, err
 }
@@ -71,16 +74,16 @@ func (d *DB) putItem(ctx context.Context, tx *stmts, it Item) (Item, error) {
 	var err error
 	if it.ID == 0 {
 		err = tx.queryRow(ctx, `INSERT INTO items (folder_id, server_id, uid, local_href,
-			local_etag, synced_hash, synced_content, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			local_etag, synced_hash, synced_content, server_content, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 			it.Folder, nullable(it.ServerID), it.UID, nullable(it.LocalHref), it.LocalEtag,
-			it.SyncedHash, it.SyncedContent, millis(it.Updated)).Scan(&it.ID)
+			it.SyncedHash, it.SyncedContent, it.ServerContent, millis(it.Updated)).Scan(&it.ID)
 	} else {
 		var res sql.Result
 		res, err = tx.exec(ctx, `UPDATE items SET folder_id = ?, server_id = ?, uid = ?,
-			local_href = ?, local_etag = ?, synced_hash = ?, synced_content = ?, updated_at = ?
-			WHERE id = ?`,
+			local_href = ?, local_etag = ?, synced_hash = ?, synced_content = ?, server_content = ?,
+			updated_at = ? WHERE id = ?`,
 			it.Folder, nullable(it.ServerID), it.UID, nullable(it.LocalHref), it.LocalEtag,
-			it.SyncedHash, it.SyncedContent, millis(it.Updated), it.ID)
+			it.SyncedHash, it.SyncedContent, it.ServerContent, millis(it.Updated), it.ID)
 		if err == nil {
 			err = affected("item", it.ID, res, nil)
 		}

@@ -101,6 +101,10 @@ CREATE TABLE devices (
 	UNIQUE (kind, serial)
 ) STRICT;
 `,
+	// 2: the server's own version of each item (EAS ApplicationData as
+	// XML), so a field the server dropped can be told from a field it
+	// never stored.
+	`ALTER TABLE items ADD COLUMN server_content BLOB;`,
 }
 
 // SchemaVersion is the schema version this build writes.
