@@ -1,8 +1,6 @@
 package cli
 
 import (
-	"context"
-
 	"github.com/spf13/cobra"
 
 	"github.com/cradle-sync/cradle/bridge/api"
@@ -20,9 +18,3 @@ func backend(cmd *cobra.Command) (api.Backend, func(), error) {
 	}
 	return eng, func() { eng.Close() }, nil
 }
-
-// daemonBackend and daemonStatus reach a running daemon over the control
-// socket; until the socket exists they report that none runs.
-func daemonBackend(ctx context.Context) (api.Backend, bool) { return nil, false }
-
-func daemonStatus(ctx context.Context) (api.Status, bool, error) { return api.Status{}, false, nil }

@@ -43,6 +43,11 @@ func runDaemon(ctx context.Context, e *env, noTray bool) error {
 	if err != nil {
 		return err
 	}
+	serve, closeSocket, err := listenControl()
+	if err != nil {
+		return err
+	}
+	defer closeSocket()
 	eng, err := openEngine(ctx)
 	if err != nil {
 		return err
@@ -58,5 +63,5 @@ func runDaemon(ctx context.Context, e *env, noTray bool) error {
 		}
 	}
 	slog.Info("cradle running", "config", dirs.Config, "data", dirs.Data, "accounts", len(st.Accounts))
-	return serveDaemon(ctx, e, eng, noTray)
+	return serveDaemon(ctx, e, eng, serve, noTray)
 }

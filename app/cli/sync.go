@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/spf13/cobra"
@@ -18,11 +19,21 @@ func newSync(e *env) *cobra.Command {
 				return fmt.Errorf("use 'cradle sync --once' for one pass, or 'cradle run' to keep syncing")
 			}
 			ctx := cmd.Context()
+			// Holding the control socket keeps a daemon from starting
+			// beside this pass, and lets `cradle status` watch it.
+			serve, closeSocket, err := listenControl()
+			if err != nil {
+				return err
+			}
+			defer closeSocket()
 			eng, err := openEngine(ctx)
 			if err != nil {
 				return err
 			}
 			defer eng.Close()
+			sctx, cancel := context.WithCancel(ctx)
+			defer cancel()
+			go serve(sctx, eng)
 			if err := eng.SyncOnce(ctx, account); err != nil {
 				return err
 			}
