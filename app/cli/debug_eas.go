@@ -24,7 +24,7 @@ func newDebug(e *env) *cobra.Command {
 		Use:   "debug",
 		Short: "Tools for looking at a server or a file the way Cradle sees it",
 	}
-	debug.AddCommand(newDebugEAS(e))
+	debug.AddCommand(newDebugEAS(e), newDebugFidelity(e))
 	return debug
 }
 

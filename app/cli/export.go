@@ -112,7 +112,7 @@ func runExport(ctx context.Context, e *env, kind state.Kind, noun string, f expo
 		}
 		srcs, err = pathSources(kind, f.paths)
 	} else {
-		srcs, err = stateSources(ctx, kind, f.account, f.folders)
+		srcs, err = stateSources(ctx, kind, f.account, f.folders, func(msg string) { fmt.Fprintln(e.stderr, msg) })
 	}
 	if err != nil {
 		return err
@@ -229,8 +229,10 @@ func openExisting(kind state.Kind, p string, sk state.StoreKind) (store.Store, e
 }
 
 // stateSources lists the folders of kind that the sync engine keeps: the
-// accounts' folders from the state database, and This computer's.
-func stateSources(ctx context.Context, kind state.Kind, account string, folders []string) ([]store.Store, error) {
+// accounts' folders from the state database, and This computer's. A
+// folder whose files do not exist (not synced yet, or moved away) is
+// reported through warn and left out.
+func stateSources(ctx context.Context, kind state.Kind, account string, folders []string, warn func(string)) ([]store.Store, error) {
 	dirs, err := config.DefaultDirs()
 	if err != nil {
 		return nil, err
@@ -298,6 +300,10 @@ func stateSources(ctx context.Context, kind state.Kind, account string, folders 
 						continue
 					}
 					s, err := openExisting(kind, fo.StorePath, fo.StoreKind)
+					if errors.Is(err, fs.ErrNotExist) {
+						warn(fmt.Sprintf("account %s, folder %s: %s does not exist; left out", a.Name, fo.DisplayName, fo.StorePath))
+						continue
+					}
 					if err != nil {
 						return nil, fmt.Errorf("account %s, folder %s: %w", a.Name, fo.DisplayName, err)
 					}

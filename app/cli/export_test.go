@@ -210,7 +210,8 @@ func TestExportFromState(t *testing.T) {
 	if _, _, err := runExportCmd(t, "contacts", "--account", "nobody"); err == nil || !strings.Contains(err.Error(), `no account "nobody"`) {
 		t.Errorf("unknown account: err %v", err)
 	}
-	if _, _, err := runExportCmd(t, "calendar", "--account", "work"); err == nil || !strings.Contains(err.Error(), "Calendar") {
-		t.Errorf("missing folder path: err %v, want it named", err)
+	_, stderr, err := runExportCmd(t, "calendar", "--account", "work")
+	if err == nil || !strings.Contains(err.Error(), "no calendar folder") || !strings.Contains(stderr, "folder Calendar: ") {
+		t.Errorf("folder without files: err %v, stderr %q", err, stderr)
 	}
 }
