@@ -6,7 +6,8 @@
 // before it is renamed over the destination; the folder is synced afterwards
 // so the rename itself survives a power cut. Temporary files carry the
 // recognisable prefix [TempPrefix] so that change watchers can ignore them and
-// [Sweep] can remove the ones a crash left behind.
+// [Sweep] can remove the ones a crash left behind. A [Batch] gives many
+// files the same guarantees with a constant number of syncs.
 package atomicfile
 
 import (
@@ -73,16 +74,11 @@ func Write(path string, data []byte, o Options) (fs.FileInfo, error) {
 	if base == "" {
 		return nil, fmt.Errorf("atomicfile: write %q: empty file name", path)
 	}
-	if fi, err := os.Lstat(path); err == nil && !fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("atomicfile: write %s: not a regular file (%s)", path, fi.Mode().Type())
-	}
-	tmp, err := os.OpenFile(filepath.Join(dir, TempName(base)), os.O_RDWR|os.O_CREATE|os.O_EXCL, perm)
+	tmpName, fi, err := writeTemp(path, dir, base, data, perm, true)
 	if err != nil {
 		return nil, fmt.Errorf("atomicfile: write %s: %w", path, err)
 	}
-	tmpName := tmp.Name()
-	fi, err := fill(tmp, data, perm)
-	if err == nil && o.BeforeRename != nil {
+	if o.BeforeRename != nil {
 		err = o.BeforeRename(fi)
 	}
 	if err == nil {
@@ -101,14 +97,36 @@ func Write(path string, data []byte, o Options) (fs.FileInfo, error) {
 	return fi, nil
 }
 
-// fill writes, syncs and closes f, returning its final file information.
-func fill(f *os.File, data []byte, perm fs.FileMode) (fs.FileInfo, error) {
+// writeTemp writes data to a new temporary file in dir for the destination
+// path (whose name is base), syncing it if sync is set. It refuses a
+// destination that exists and is not a regular file, which a rename would
+// replace (a symbolic link) or fail on (a folder) only after all the work.
+// On error no temporary file is left.
+func writeTemp(path, dir, base string, data []byte, perm fs.FileMode, sync bool) (string, fs.FileInfo, error) {
+	if fi, err := os.Lstat(path); err == nil && !fi.Mode().IsRegular() {
+		return "", nil, fmt.Errorf("not a regular file (%s)", fi.Mode().Type())
+	}
+	tmp, err := os.OpenFile(filepath.Join(dir, TempName(base)), os.O_RDWR|os.O_CREATE|os.O_EXCL, perm)
+	if err != nil {
+		return "", nil, err
+	}
+	fi, err := fill(tmp, data, perm, sync)
+	if err != nil {
+		_ = os.Remove(tmp.Name())
+		return "", nil, err
+	}
+	return tmp.Name(), fi, nil
+}
+
+// fill writes and closes f, syncing it first if sync is set, and returns
+// its final file information.
+func fill(f *os.File, data []byte, perm fs.FileMode, sync bool) (fs.FileInfo, error) {
 	_, err := f.Write(data)
 	if err == nil {
 		// OpenFile's mode is filtered by the umask; the caller asked for perm.
 		err = f.Chmod(perm)
 	}
-	if err == nil {
+	if err == nil && sync {
 		err = f.Sync()
 	}
 	var fi fs.FileInfo

@@ -16,3 +16,8 @@ func syncDir(dir string) error {
 	}
 	return err
 }
+
+// openFolder opens a folder so that it can be synced.
+func openFolder(dir string) (*os.File, error) {
+	return os.Open(dir)
+}

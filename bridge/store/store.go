@@ -57,7 +57,8 @@ type Store interface {
 	// Delete removes the item at href under the same condition as Update.
 	Delete(ctx context.Context, href string, ifMatch Etag) error
 	// Apply performs ops in order, as one write where the store allows
-	// (a single file is rewritten once per Apply, not once per op). Each
+	// (a single file is rewritten once per Apply, not once per op; a vdir
+	// syncs its new files together, not one by one). Each
 	// op has its own Result; a failed op does not stop the others. The
 	// returned error reports failures of the whole batch (I/O, a
 	// malformed file), in which case no op took effect.
@@ -117,28 +118,3 @@ type Result struct {
 // UIDFunc extracts the UID from an item's bytes. The formats packages
 // provide real ones; [ScanUID] is a minimal fallback.
 type UIDFunc func(data []byte) (uid string, err error)
-
-// applyEach implements Apply for stores whose writes are independent.
-func applyEach(ctx context.Context, s Store, ops []Op) ([]Result, error) {
-	res := make([]Result, len(ops))
-	for i, op := range ops {
-		if err := ctx.Err(); err != nil {
-			// Ops already done stay done; report the rest as not done.
-			for j := i; j < len(ops); j++ {
-				res[j].Err = err
-			}
-			return res, nil
-		}
-		switch op.Kind {
-		case OpCreate:
-			res[i].Entry, res[i].Err = s.Create(ctx, op.UID, op.Data)
-		case OpUpdate:
-			res[i].Entry, res[i].Err = s.Update(ctx, op.Href, op.Data, op.IfMatch)
-		case OpDelete:
-			res[i].Err = s.Delete(ctx, op.Href, op.IfMatch)
-		default:
-			res[i].Err = fmt.Errorf("%w: unknown op %v", ErrInvalid, op.Kind)
-		}
-	}
-	return res, nil
-}

@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"sync"
 
@@ -67,6 +66,11 @@ type Vdir struct {
 	// uids caches href → UID by fingerprint, so listing an unchanged
 	// folder reads no item.
 	uids map[string]cachedUID
+
+	// beforeCommit, set only by tests, runs after Apply has checked and
+	// queued a batch and before it commits it, where a user's edit or
+	// another writer's file can slip in.
+	beforeCommit func()
 }
 
 type cachedUID struct {
@@ -259,43 +263,17 @@ func (v *Vdir) Get(ctx context.Context, href string) ([]byte, Entry, error) {
 // the names derived from uid are checked for an existing item with the same
 // UID: a file of that UID under an unrelated name is not detected.
 func (v *Vdir) Create(ctx context.Context, uid string, data []byte) (Entry, error) {
-	if uid == "" {
-		return Entry{}, fmt.Errorf("create: %w: empty UID", ErrInvalid)
+	return v.applyOne(ctx, Op{Kind: OpCreate, UID: uid, Data: data})
+}
+
+// applyOne runs a single op through Apply, so that single writes and
+// batches share one implementation.
+func (v *Vdir) applyOne(ctx context.Context, op Op) (Entry, error) {
+	res, err := v.Apply(ctx, []Op{op})
+	if err != nil {
+		return Entry{}, err
 	}
-	if int64(len(data)) > v.opts.MaxItemSize {
-		return Entry{}, fmt.Errorf("create %q: %w", uid, ErrTooLarge)
-	}
-	stem := FileStem(uid)
-	for n := 1; n <= 20; n++ {
-		if err := ctx.Err(); err != nil {
-			return Entry{}, err
-		}
-		href := stem + v.ext
-		if n > 1 {
-			href = stem + "~" + strconv.Itoa(n) + v.ext
-		}
-		p := filepath.Join(v.dir, href)
-		fi, err := atomicfile.Write(p, data, atomicfile.Options{
-			Perm:         v.opts.Perm,
-			NoReplace:    true,
-			BeforeRename: v.recordWrite(p),
-		})
-		if err == nil {
-			fp := FingerprintOf(fi)
-			v.remember(href, fp, uid)
-			return Entry{Href: href, UID: uid, Etag: fileEtag(fp, ContentHash(data))}, nil
-		}
-		if !errors.Is(err, fs.ErrExist) {
-			return Entry{}, fmt.Errorf("create %q: %w", uid, err)
-		}
-		existing, _, rerr := v.read(p)
-		if rerr == nil {
-			if got, _ := v.opts.uid()(existing); got == uid {
-				return Entry{}, fmt.Errorf("create %q as %s: %w", uid, href, ErrExists)
-			}
-		}
-	}
-	return Entry{}, fmt.Errorf("create %q: no free file name for %s", uid, stem)
+	return res[0].Entry, res[0].Err
 }
 
 // recordWrite returns a BeforeRename hook that logs the write as Cradle's
@@ -341,66 +319,13 @@ func (v *Vdir) check(p string, ifMatch Etag) error {
 // before the new content is written and again just before it replaces the
 // file, so an edit made during the write is not lost.
 func (v *Vdir) Update(ctx context.Context, href string, data []byte, ifMatch Etag) (Entry, error) {
-	p, err := v.path(href)
-	if err != nil {
-		return Entry{}, fmt.Errorf("update: %w", err)
-	}
-	if int64(len(data)) > v.opts.MaxItemSize {
-		return Entry{}, fmt.Errorf("update %s: %w", href, ErrTooLarge)
-	}
-	if err := v.check(p, ifMatch); err != nil {
-		return Entry{}, fmt.Errorf("update %s: %w", href, err)
-	}
-	if err := ctx.Err(); err != nil {
-		return Entry{}, err
-	}
-	record := v.recordWrite(p)
-	fi, err := atomicfile.Write(p, data, atomicfile.Options{
-		Perm: v.opts.Perm,
-		BeforeRename: func(fi fs.FileInfo) error {
-			if err := v.check(p, ifMatch); err != nil {
-				return err
-			}
-			return record(fi)
-		},
-	})
-	if err != nil {
-		return Entry{}, fmt.Errorf("update %s: %w", href, err)
-	}
-	uid, uerr := v.opts.uid()(data)
-	if uerr != nil {
-		uid = ""
-	}
-	fp := FingerprintOf(fi)
-	v.remember(href, fp, uid)
-	return Entry{Href: href, UID: uid, Etag: fileEtag(fp, ContentHash(data))}, nil
+	return v.applyOne(ctx, Op{Kind: OpUpdate, Href: href, Data: data, IfMatch: ifMatch})
 }
 
-// Delete implements [Store].
+// Delete implements [Store] under the same double check as Update. The
+// folder is synced afterwards, so a deleted item does not come back after
+// a crash.
 func (v *Vdir) Delete(ctx context.Context, href string, ifMatch Etag) error {
-	p, err := v.path(href)
-	if err != nil {
-		return fmt.Errorf("delete: %w", err)
-	}
-	if err := v.check(p, ifMatch); err != nil {
-		return fmt.Errorf("delete %s: %w", href, err)
-	}
-	if v.opts.Log != nil {
-		v.opts.Log.Deleted(p)
-	}
-	if err := os.Remove(p); err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return fmt.Errorf("delete %s: %w", href, ErrNotFound)
-		}
-		return fmt.Errorf("delete %s: %w", href, err)
-	}
-	v.mu.Lock()
-	delete(v.uids, href)
-	v.mu.Unlock()
-	return nil
-}
-
-// Apply implements [Store]; a vdir's writes are independent files.
-func (v *Vdir) Apply(ctx context.Context, ops []Op) ([]Result, error) {
-	return applyEach(ctx, v, ops)
+	_, err := v.applyOne(ctx, Op{Kind: OpDelete, Href: href, IfMatch: ifMatch})
+	return err
 }

@@ -80,6 +80,7 @@ func Run(t *testing.T, s Suite) {
 	t.Run("HostileUIDs", func(t *testing.T) { testHostileUIDs(t, s) })
 	t.Run("Reopen", func(t *testing.T) { testReopen(t, s) })
 	t.Run("Apply", func(t *testing.T) { testApply(t, s) })
+	t.Run("ApplyInOrder", func(t *testing.T) { testApplyInOrder(t, s) })
 	t.Run("Concurrent", func(t *testing.T) { testConcurrent(t, s) })
 }
 
@@ -434,6 +435,57 @@ func testApply(t *testing.T, s Suite) {
 	uids, _ := listUIDs(t, st)
 	if len(uids) != 50 || slices.Contains(uids, "batch-02") || !slices.Contains(uids, "batch-new") {
 		t.Errorf("after mixed batch List = %q", uids)
+	}
+}
+
+// testApplyInOrder checks that the ops of one Apply behave as if run one
+// after the other, even when several touch the same item.
+func testApplyInOrder(t *testing.T, s Suite) {
+	ctx := context.Background()
+	st := open(t, s, t.TempDir())
+	e, err := st.Create(ctx, "seq", s.Item("seq", "v1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	v2 := s.Item("seq", "v2 is longer")
+	ops := []store.Op{
+		{Kind: store.OpUpdate, Href: e.Href, Data: v2, IfMatch: e.Etag},
+		// The first update moved the item past e.Etag.
+		{Kind: store.OpUpdate, Href: e.Href, Data: s.Item("seq", "lost"), IfMatch: e.Etag},
+		{Kind: store.OpDelete, Href: e.Href, IfMatch: e.Etag},
+		{Kind: store.OpCreate, UID: "twice", Data: s.Item("twice", "first")},
+		{Kind: store.OpCreate, UID: "twice", Data: s.Item("twice", "second")},
+	}
+	res, err := st.Apply(ctx, ops)
+	if err != nil {
+		t.Fatalf("Apply: %v", err)
+	}
+	wantErr := []error{nil, store.ErrChanged, store.ErrChanged, nil, store.ErrExists}
+	for i, w := range wantErr {
+		if (w == nil && res[i].Err != nil) || (w != nil && !errors.Is(res[i].Err, w)) {
+			t.Errorf("op %d (%v): err = %v, want %v", i, ops[i].Kind, res[i].Err, w)
+		}
+	}
+	mustGet(t, st, e.Href, v2)
+	mustGet(t, st, res[3].Entry.Href, s.Item("twice", "first"))
+
+	// Delete an item and create its UID anew in the same batch.
+	v3 := s.Item("seq", "v3, recreated")
+	res, err = st.Apply(ctx, []store.Op{
+		{Kind: store.OpDelete, Href: e.Href, IfMatch: res[0].Entry.Etag},
+		{Kind: store.OpCreate, UID: "seq", Data: v3},
+	})
+	if err != nil {
+		t.Fatalf("Apply: %v", err)
+	}
+	for i, r := range res {
+		if r.Err != nil {
+			t.Fatalf("op %d: %v", i, r.Err)
+		}
+	}
+	mustGet(t, st, res[1].Entry.Href, v3)
+	if uids, _ := listUIDs(t, st); !slices.Equal(uids, []string{"seq", "twice"}) {
+		t.Errorf("List = %q", uids)
 	}
 }
 
