@@ -11,6 +11,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/cradle-sync/cradle/bridge/reconcile"
 	"github.com/cradle-sync/cradle/formats/contact"
 	"github.com/cradle-sync/cradle/formats/merge"
 	"github.com/cradle-sync/cradle/formats/vcard"
@@ -25,9 +26,8 @@ type Contacts struct {
 	MaxPicture int
 }
 
-// ErrNoUID reports a local item without a UID: Cradle cannot tell it apart
-// from others reliably, so it is reported and left alone.
-var ErrNoUID = errors.New("item has no UID")
+// ErrNoUID reports a local item without a UID (reconcile.ErrNoUID).
+var ErrNoUID = reconcile.ErrNoUID
 
 // Ext returns ".vcf".
 func (Contacts) Ext() string { return ".vcf" }
@@ -119,13 +119,22 @@ func (cc Contacts) FromEAS(data, prev push.ItemData, local []byte, uid string, v
 		base = c
 	}
 	card, _ := opts.FromEAS(&ec, base)
-	if cardUID(card) == "" {
+	if cardUID(card) == "" && base == nil {
 		card.Props = append([]vcard.Property{{Name: "UID", Value: uid}}, card.Props...)
 	}
 	if base == nil && card.Version == "" {
 		card.Version = "3.0"
 	}
-	return writeCard(card)
+	out, err := writeCard(card)
+	if err != nil || base == nil {
+		return out, err
+	}
+	// Nothing changed: keep the user's bytes (their vCard version, line
+	// endings and encoding) instead of rewriting an equal card.
+	if was, werr := writeCard(base); werr == nil && bytes.Equal(was, out) {
+		return local, nil
+	}
+	return out, nil
 }
 
 // Merge merges the three versions property by property.

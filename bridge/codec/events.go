@@ -125,8 +125,23 @@ func (ev Events) FromEAS(data, _ push.ItemData, local []byte, uid string, _ push
 	if err != nil {
 		return nil, err
 	}
-	setUID(it, uid)
-	return encodeItem(it)
+	if base == nil {
+		setUID(it, uid)
+	}
+	return keepIfEqual(it, base, local)
+}
+
+// keepIfEqual encodes it, or returns local unchanged when it says the same
+// as base: an unchanged item keeps the user's bytes.
+func keepIfEqual(it, base *event.Item, local []byte) ([]byte, error) {
+	out, err := encodeItem(it)
+	if err != nil || base == nil {
+		return out, err
+	}
+	if was, werr := encodeItem(base); werr == nil && bytes.Equal(was, out) {
+		return local, nil
+	}
+	return out, nil
 }
 
 // ToEAS maps the task to EAS task data.
@@ -160,8 +175,10 @@ func (Tasks) FromEAS(data, _ push.ItemData, local []byte, uid string, _ push.Ver
 	if err != nil {
 		return nil, err
 	}
-	setUID(it, uid)
-	return encodeItem(it)
+	if base == nil {
+		setUID(it, uid)
+	}
+	return keepIfEqual(it, base, local)
 }
 
 // Merge merges the two edits of an event.

@@ -1,6 +1,14 @@
 package reconcile
 
-import "github.com/cradle-sync/cradle/push"
+import (
+	"errors"
+
+	"github.com/cradle-sync/cradle/push"
+)
+
+// ErrNoUID is returned by Codec.UID for an item without a UID. Such items
+// are still synced; the reconciler identifies them by file name.
+var ErrNoUID = errors.New("item has no UID")
 
 // Codec converts between one kind of local item (vCard, iCalendar) and the
 // EAS item data of the same kind. Implementations live with the formats

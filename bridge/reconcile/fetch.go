@@ -31,8 +31,8 @@ type pass struct {
 
 // create is a server item waiting to be written locally.
 type create struct {
-	sid  string
-	uid  string
+	sid    string
+	uid    string
 	data   []byte
 	prev   *state.Item
 	server []byte // the server's version, for ServerContent
@@ -151,6 +151,13 @@ func (f *Folder) applyServerItem(ctx context.Context, p *pass, batch *state.Serv
 		(it.SyncedHash != "" && store.ContentHash(local) == it.SyncedHash)
 	v := f.Client.Version()
 	prev := decodeData(full.ServerContent)
+	if unchanged && f.echo[sid] {
+		delete(f.echo, sid)
+		full.ServerContent = encodeData(data)
+		full.Folder = f.ID
+		f.record(p, batch, full)
+		return nil
+	}
 	if unchanged {
 		next, err := f.Codec.FromEAS(data, prev, local, it.UID, v)
 		if err != nil {

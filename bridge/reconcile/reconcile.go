@@ -99,6 +99,11 @@ type Folder struct {
 
 	mu          sync.Mutex
 	allowDelete bool
+	// echo holds the server ids this pass just sent. Servers may send
+	// such items back in the next round; that copy is the server's own
+	// version of what Cradle wrote (minus fields it does not store), so
+	// it is recorded as such and never written over the local file.
+	echo map[string]bool
 }
 
 // AllowMassDelete lets the next pass delete past the guard, once.
@@ -135,7 +140,7 @@ func (f *Folder) note(side, kind, uid string) {
 func (f *Folder) Sync(ctx context.Context) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	defer func() { f.allowDelete = false }()
+	defer func() { f.allowDelete, f.echo = false, nil }()
 	if err := f.fetch(ctx); err != nil {
 		return err
 	}

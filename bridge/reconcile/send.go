@@ -17,7 +17,6 @@ type outgoing struct {
 	it    state.Item
 	entry store.Entry
 	data  []byte
-	ed    push.ItemData // what was sent: the server's version once accepted
 	op    state.PendingOp
 }
 
@@ -100,11 +99,16 @@ func (f *Folder) sendLocal(ctx context.Context) (bool, error) {
 				continue
 			}
 			cmds.Change = append(cmds.Change, push.SyncChange{ServerID: it.ServerID, ApplicationData: ed})
-			changes[it.ServerID] = &outgoing{it: row, entry: ge, data: data, ed: ed}
+			changes[it.ServerID] = &outgoing{it: row, entry: ge, data: data}
 			continue
 		}
 		// A new local item, or one whose Add has not been acknowledged.
 		uid, err := f.Codec.UID(data)
+		if errors.Is(err, ErrNoUID) {
+			// Phones and old programs export cards without UID. The file
+			// name identifies the item locally; the server needs none.
+			uid, err = "href:"+e.Href, nil
+		}
 		if err != nil {
 			bad = append(bad, &BadItemError{Href: e.Href, Err: err})
 			continue
@@ -134,7 +138,7 @@ func (f *Folder) sendLocal(ctx context.Context) (bool, error) {
 		}
 		row.UID = uid
 		cmds.Add = append(cmds.Add, push.SyncAdd{ClientID: op.ClientID, ApplicationData: ed})
-		adds[op.ClientID] = &outgoing{it: row, entry: ge, data: data, ed: ed, op: op}
+		adds[op.ClientID] = &outgoing{it: row, entry: ge, data: data, op: op}
 	}
 	for _, it := range ix.all {
 		if it.LocalHref == "" || seen[it.LocalHref] {
@@ -194,6 +198,13 @@ func (f *Folder) sendLocal(ctx context.Context) (bool, error) {
 	return true, errors.Join(bad...)
 }
 
+func (f *Folder) sent(sid string) {
+	if f.echo == nil {
+		f.echo = map[string]bool{}
+	}
+	f.echo[sid] = true
+}
+
 // recordSent turns the server's per-item answers into state rows.
 func (f *Folder) recordSent(ctx context.Context, p *pass, batch *state.ServerBatch, r *push.SyncResponses,
 	adds, changes map[string]*outgoing, deletes []string) error {
@@ -220,8 +231,13 @@ func (f *Folder) recordSent(ctx context.Context, p *pass, batch *state.ServerBat
 		}
 		row := o.it
 		row.ServerID, row.LocalEtag = res.ServerID, string(o.entry.Etag)
-		row.SyncedHash, row.SyncedContent, row.ServerContent = store.ContentHash(o.data), o.data, encodeData(o.ed)
+		// The server's own version is not known until it sends one: some
+		// servers silently drop fields (SOGo keeps no IM addresses), and
+		// taking what was sent for what is stored would later read the
+		// missing field as a deletion.
+		row.SyncedHash, row.SyncedContent, row.ServerContent = store.ContentHash(o.data), o.data, nil
 		f.record(p, batch, row)
+		f.sent(res.ServerID)
 		batch.Acked = append(batch.Acked, res.ClientID)
 		f.note("local", "add", row.UID)
 	}
@@ -239,9 +255,10 @@ func (f *Folder) recordSent(ctx context.Context, p *pass, batch *state.ServerBat
 			continue
 		}
 		row := o.it
+		// ServerContent stays the server's last version (see above).
 		row.LocalEtag, row.SyncedHash, row.SyncedContent = string(o.entry.Etag), store.ContentHash(o.data), o.data
-		row.ServerContent = encodeData(o.ed)
 		f.record(p, batch, row)
+		f.sent(sid)
 		f.note("local", "change", row.UID)
 	}
 	for _, sid := range deletes {
