@@ -45,6 +45,13 @@ func serveDaemon(ctx context.Context, e *env, eng *engine.Engine, serve func(con
 			slog.Error("control socket stopped", "err", err)
 		}
 	}()
+	if !noTray {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			runTray(ctx, eng, func() { eng.Quit(context.Background()) })
+		}()
+	}
 	err := eng.Run(ctx)
 	cancel()
 	wg.Wait()

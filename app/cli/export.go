@@ -34,6 +34,8 @@ type exportFlags struct {
 	bom      bool
 }
 
+// newExport builds "cradle export" with one subcommand per kind, so each
+// offers only the formats and flags that fit it.
 func newExport(e *env) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "export contacts|calendar|tasks",
@@ -49,14 +51,14 @@ file instead (repeatable). Items that cannot be read are skipped and listed
 on standard error; the exit status is 0 as long as the file was written.`,
 	}
 	cmd.AddCommand(
-		newExportKind(e, state.KindContacts, "contacts", export.VCard3),
+		newExportKind(e, state.KindContacts, "contacts", string(export.VCard3)),
 		newExportKind(e, state.KindCalendar, "events", "ics"),
 		newExportKind(e, state.KindTasks, "tasks", "ics"),
 	)
 	return cmd
 }
 
-func newExportKind(e *env, kind state.Kind, noun string, def export.Format) *cobra.Command {
+func newExportKind(e *env, kind state.Kind, noun, def string) *cobra.Command {
 	var f exportFlags
 	cmd := &cobra.Command{
 		Use:   string(kind),
@@ -79,7 +81,7 @@ func newExportKind(e *env, kind state.Kind, noun string, def export.Format) *cob
 	} else {
 		fl.BoolVar(&f.bom, "bom", false, "start CSV with a UTF-8 byte-order mark (for Excel)")
 	}
-	fl.StringVar(&f.format, "format", string(def), "output format: "+formats)
+	fl.StringVar(&f.format, "format", def, "output format: "+formats)
 	return cmd
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"errors"
 	"os"
 	"path/filepath"
 	"slices"
@@ -39,13 +40,18 @@ func writeDir(t *testing.T, dir string, files map[string]string) string {
 // runExportCmd runs "export args..." and returns stdout and stderr.
 func runExportCmd(t *testing.T, args ...string) (string, string, error) {
 	t.Helper()
+	return runExportCtx(t, context.Background(), args...)
+}
+
+func runExportCtx(t *testing.T, ctx context.Context, args ...string) (string, string, error) {
+	t.Helper()
 	var out, errOut bytes.Buffer
 	cmd := newExport(&env{stdin: strings.NewReader(""), stdout: &out, stderr: &errOut})
 	cmd.SetArgs(args)
 	cmd.SetOut(&out)
 	cmd.SetErr(&errOut)
 	cmd.SilenceUsage = true
-	err := cmd.ExecuteContext(context.Background())
+	err := cmd.ExecuteContext(ctx)
 	return out.String(), errOut.String(), err
 }
 
@@ -213,5 +219,25 @@ func TestExportFromState(t *testing.T) {
 	_, stderr, err := runExportCmd(t, "calendar", "--account", "work")
 	if err == nil || !strings.Contains(err.Error(), "no calendar folder") || !strings.Contains(stderr, "folder Calendar: ") {
 		t.Errorf("folder without files: err %v, stderr %q", err, stderr)
+	}
+}
+
+func TestExportFailureKeepsOldFile(t *testing.T) {
+	src := writeDir(t, filepath.Join(t.TempDir(), "book"), map[string]string{"a.vcf": card("a", "Ann")})
+	outDir := t.TempDir()
+	dest := filepath.Join(outDir, "contacts.vcf")
+	if err := os.WriteFile(dest, []byte("old"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, _, err := runExportCtx(t, ctx, "contacts", "--path", src, "-o", dest); !errors.Is(err, context.Canceled) {
+		t.Fatalf("err %v, want context.Canceled", err)
+	}
+	if data, _ := os.ReadFile(dest); string(data) != "old" {
+		t.Errorf("destination now holds %q", data)
+	}
+	if entries, _ := os.ReadDir(outDir); len(entries) != 1 {
+		t.Errorf("temporary file left behind: %v", entries)
 	}
 }

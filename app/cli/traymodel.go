@@ -1,0 +1,157 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/exec"
+	"time"
+
+	"github.com/cradle-sync/cradle/app/tray"
+	"github.com/cradle-sync/cradle/bridge/api"
+)
+
+// trayModel feeds the tray from the engine's status and carries out its
+// menu choices. One goroutine (run) owns the feed.
+type trayModel struct {
+	b    api.Backend
+	feed *tray.Feed
+	quit func()
+}
+
+func (m *trayModel) Updates() <-chan tray.Snapshot { return m.feed.Updates() }
+
+// run publishes a snapshot at start and after every engine event, until
+// ctx ends.
+func (m *trayModel) run(ctx context.Context) {
+	events := m.b.Subscribe(ctx)
+	m.publish(ctx)
+	for {
+		select {
+		case <-ctx.Done():
+			m.feed.Close()
+			return
+		case _, ok := <-events:
+			if !ok {
+				m.feed.Close()
+				return
+			}
+			m.publish(ctx)
+		}
+	}
+}
+
+func (m *trayModel) publish(ctx context.Context) {
+	st, err := m.b.Status(ctx)
+	if err != nil {
+		return
+	}
+	m.feed.Publish(snapshotOf(st))
+}
+
+// snapshotOf sums the engine's status up for the icon: the most urgent
+// state of any account wins.
+func snapshotOf(st api.Status) tray.Snapshot {
+	s := tray.Snapshot{State: tray.UpToDate, Conflicts: st.Conflicts}
+	rank := map[tray.State]int{tray.UpToDate: 0, tray.Syncing: 1, tray.Offline: 2, tray.Attention: 3}
+	set := func(x tray.State, detail string) {
+		if rank[x] > rank[s.State] {
+			s.State, s.Detail = x, detail
+		}
+	}
+	for _, a := range st.Accounts {
+		if a.LastSync.After(s.LastSync) {
+			s.LastSync = a.LastSync
+		}
+		switch a.State {
+		case "syncing", "connecting":
+			set(tray.Syncing, "")
+		case "offline":
+			d := "server unreachable"
+			if !a.NextRetry.IsZero() {
+				d += fmt.Sprintf(", retrying in %s", time.Until(a.NextRetry).Round(time.Second))
+			}
+			set(tray.Offline, d)
+		case "auth-failed":
+			s.AuthFailed = true
+			set(tray.Attention, a.Name+": the server refused the password")
+		case "error":
+			set(tray.Offline, a.Error)
+		}
+		for _, f := range a.Folders {
+			s.Waiting += f.Pending
+			if f.State == "attention" {
+				s.HeldDeletes++
+				set(tray.Attention, f.Error)
+			}
+		}
+	}
+	if st.Conflicts > 0 {
+		set(tray.Attention, fmt.Sprintf("%d conflicts to look at", st.Conflicts))
+	}
+	if st.Paused {
+		s.State = tray.Paused
+	}
+	return s
+}
+
+// Do carries out a menu choice.
+func (m *trayModel) Do(ctx context.Context, a tray.Action) error {
+	switch a {
+	case tray.SyncNow:
+		return m.b.SyncNow(ctx, "")
+	case tray.Pause:
+		return m.b.SetPaused(ctx, true)
+	case tray.Resume:
+		return m.b.SetPaused(ctx, false)
+	case tray.OpenContactsFolder, tray.OpenCalendarFolder:
+		kind := "contacts"
+		if a == tray.OpenCalendarFolder {
+			kind = "calendar"
+		}
+		st, err := m.b.Status(ctx)
+		if err != nil {
+			return err
+		}
+		for _, acc := range st.Accounts {
+			for _, f := range acc.Folders {
+				if f.Kind == kind && f.LocalPath != "" {
+					return openPath(f.LocalPath)
+				}
+			}
+		}
+		return fmt.Errorf("no %s folder", kind)
+	case tray.Quit:
+		m.quit()
+		return nil
+	}
+	// The windows (export, conflicts, devices, settings, activity) are not
+	// built yet; say so rather than do nothing silently.
+	slog.Info("this window is not available yet; use the cradle command", "action", a)
+	return tray.Notify(ctx, "Cradle", "This window is not available yet. The cradle command line has it: cradle --help")
+}
+
+func openPath(p string) error {
+	cmd := exec.Command("xdg-open", p)
+	if err := cmd.Start(); err != nil {
+		return fmt.Errorf("open %s: %w", p, err)
+	}
+	go cmd.Wait() // reap; xdg-open hands over to the file manager at once
+	return nil
+}
+
+// runTray shows the tray icon until ctx ends; without a desktop session it
+// does nothing.
+func runTray(ctx context.Context, b api.Backend, quit func()) {
+	if os.Getenv("DBUS_SESSION_BUS_ADDRESS") == "" && os.Getenv("DISPLAY") == "" && os.Getenv("WAYLAND_DISPLAY") == "" {
+		slog.Info("no desktop session: running without a tray icon")
+		return
+	}
+	m := &trayModel{b: b, feed: tray.NewFeed(), quit: quit}
+	go m.run(ctx)
+	if err := tray.Run(ctx, m, tray.Options{}); err != nil && !errors.Is(err, context.Canceled) {
+		slog.Warn("tray stopped", "err", err)
+	}
+}
