@@ -5,7 +5,7 @@ GO ?= go
 BIN := bin/cradle
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run build test bench fuzz demo deps sogo-start sogo-stop clean
+.PHONY: run build test bench fuzz demo package deps sogo-start sogo-stop clean
 
 ## run: install missing build dependencies, build, and start Cradle
 run: build
@@ -27,6 +27,13 @@ bench:
 ## demo: start SOGo with sample data, add an account for it and run Cradle
 demo:
 	scripts/demo.sh
+
+## package: release tar.xz and .deb in dist/
+VERSION ?= 0.1.0
+package:
+	scripts/deps.sh package
+	$(GO) build -trimpath -ldflags='-s -w -X github.com/cradle-sync/cradle/app/cli.Version=$(VERSION)' -o $(BIN) .
+	packaging/build.sh $(BIN) $(VERSION) dist
 
 ## fuzz: run every fuzz target for longer (FUZZTIME, default 2m each)
 fuzz:

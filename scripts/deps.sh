@@ -7,9 +7,11 @@ set -euo pipefail
 want=(gcc pkg-config git make curl ca-certificates)
 case "${1:-build}" in
   build) ;;
-  test) want+=(libwbxml2-utils sogo sogo-activesync postgresql memcached khard khal) ;;
+  test) want+=(libwbxml2-utils sogo sogo-activesync postgresql memcached khard khal adb gammu
+               xvfb dbus x11-apps xdotool desktop-file-utils appstream systemd xz-utils) ;;
+  package) want+=(desktop-file-utils xz-utils) ;;
   bench) want+=(libwbxml2-utils sogo sogo-activesync postgresql memcached) ;;
-  *) echo "usage: $0 build|test|bench" >&2; exit 2 ;;
+  *) echo "usage: $0 build|test|bench|package" >&2; exit 2 ;;
 esac
 missing=()
 for p in "${want[@]}"; do
