@@ -43,6 +43,12 @@ type Decoder struct {
 	// (see readOpaqueAhead), returned by the next call.
 	pendingText xml.CharData
 	hasPending  bool
+	// binaryAt is the depth of the open element whose content is binary
+	// OPAQUE (sent base64 under OpaqueAttr), 0 if none: such content
+	// must be the element's only content, or the base64 text would be
+	// mixed with other text and no longer decode.
+	binaryAt int
+	pendingBin bool
 	b64         []byte
 	buf         []byte // backing store of the CharData last returned
 	tokens      int
@@ -270,6 +276,10 @@ func (d *Decoder) next() (xml.Token, error) {
 	if d.hasPending {
 		d.hasPending = false
 		d.lastOpaque = true
+		if d.pendingBin {
+			d.pendingBin = false
+			d.binaryAt = len(d.stack)
+		}
 		return d.pendingText, nil
 	}
 	for {
@@ -287,6 +297,9 @@ func (d *Decoder) next() (xml.Token, error) {
 		if d.off > d.lim.MaxBytes {
 			return nil, d.limitErr("MaxBytes", d.lim.MaxBytes)
 		}
+		if d.binaryAt > 0 && d.binaryAt == len(d.stack) && b != tokEnd && b != tokSwitchPage {
+			return nil, d.syntaxErr("binary OPAQUE must be the whole content of its element")
+		}
 		switch b {
 		case tokSwitchPage:
 			p, err := d.readByte("code page")
@@ -300,6 +313,9 @@ func (d *Decoder) next() (xml.Token, error) {
 		case tokEnd:
 			if len(d.stack) == 0 {
 				return nil, d.syntaxErr("END without an open element")
+			}
+			if d.binaryAt == len(d.stack) {
+				d.binaryAt = 0
 			}
 			return d.pop(), nil
 		case tokEntity:
@@ -447,6 +463,7 @@ func (d *Decoder) readOpaqueAhead(start xml.Token) (xml.Token, error) {
 	d.b64 = growLen(d.b64[:0], base64.StdEncoding.EncodedLen(len(d.buf)))
 	base64.StdEncoding.Encode(d.b64, d.buf)
 	d.pendingText = d.b64
+	d.pendingBin = true
 	marked := start.(xml.StartElement)
 	marked.Attr = []xml.Attr{{Name: OpaqueAttr, Value: "base64"}}
 	return marked, nil
