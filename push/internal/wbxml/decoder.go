@@ -47,14 +47,14 @@ type Decoder struct {
 	// OPAQUE (sent base64 under OpaqueAttr), 0 if none: such content
 	// must be the element's only content, or the base64 text would be
 	// mixed with other text and no longer decode.
-	binaryAt int
+	binaryAt   int
 	pendingBin bool
-	b64         []byte
-	buf         []byte // backing store of the CharData last returned
-	tokens      int
-	tableText   int64 // bytes of text produced from string-table references
-	lastOpaque  bool  // the CharData last returned came from OPAQUE
-	err         error
+	b64        []byte
+	buf        []byte // backing store of the CharData last returned
+	tokens     int
+	tableText  int64 // bytes of text produced from string-table references
+	lastOpaque bool  // the CharData last returned came from OPAQUE
+	err        error
 }
 
 // NewDecoder returns a Decoder reading from r, bounded by lim (zero fields
