@@ -18,7 +18,7 @@ import (
 )
 
 type live struct {
-	t          *testing.T
+	t          testing.TB
 	srv        *sogotest.Server
 	user, pass string
 	dirs       config.Dirs
@@ -45,7 +45,7 @@ func vevent(uid, summary string) string {
 
 // newLive starts an engine for a fresh SOGo user. mapping adjusts the
 // account's configuration before start.
-func newLive(t *testing.T, mapping func(*config.Account), seed ...func(l *live)) *live {
+func newLive(t testing.TB, mapping func(*config.Account), seed ...func(l *live)) *live {
 	srv := sogotest.Start(t)
 	u, p := srv.NewUser(t)
 	// SOGo does not watch folders that were empty at the first sync.
@@ -69,17 +69,24 @@ func newLive(t *testing.T, mapping func(*config.Account), seed ...func(l *live))
 	return l
 }
 
-func (l *live) start() {
-	secrets := &secret.File{Path: filepath.Join(l.dirs.Data, "secrets.json")}
-	if err := secrets.Set("sogo", l.pass); err != nil {
-		l.t.Fatal(err)
+// openDirs opens an engine on dirs with the account's password stored.
+func openDirs(t testing.TB, dirs config.Dirs, pass string) *engine.Engine {
+	t.Helper()
+	secrets := &secret.File{Path: filepath.Join(dirs.Data, "secrets.json")}
+	if err := secrets.Set("sogo", pass); err != nil {
+		t.Fatal(err)
 	}
-	e, err := engine.Open(context.Background(), engine.Options{Dirs: l.dirs, Secrets: secrets,
+	e, err := engine.Open(context.Background(), engine.Options{Dirs: dirs, Secrets: secrets,
 		Heartbeat: testHeartbeat, Debounce: 100 * time.Millisecond,
 		Backoff: session.BackoffPolicy{Initial: 100 * time.Millisecond, Max: time.Second, Factor: 2}})
 	if err != nil {
-		l.t.Fatal(err)
+		t.Fatal(err)
 	}
+	return e
+}
+
+func (l *live) start() {
+	e := openDirs(l.t, l.dirs, l.pass)
 	ctx, cancel := context.WithCancel(context.Background())
 	l.events = e.Subscribe(ctx)
 	done := make(chan struct{})
