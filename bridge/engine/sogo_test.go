@@ -282,3 +282,53 @@ func TestLiveSingleFileCollection(t *testing.T) {
 }
 
 var _ = errors.New
+
+// The same property edited on both sides: the server's value stands in
+// place, the local version is kept as a conflict copy and listed; keeping
+// the local version sends it to the server.
+func TestLiveConflictKeepsBothAndResolves(t *testing.T) {
+	l := newLive(t, nil, func(l *live) {
+		l.srv.PutContact(t, l.user, l.pass, "ada.vcf", vcard("ada", "Ada", "Lovelace", "TITLE:Countess"))
+	})
+	l.waiting()
+	dir := l.folder("contacts").LocalPath
+	l.until("initial sync", time.Minute, func() bool { return grepDir(dir, "Lovelace") != "" })
+	ctx := context.Background()
+	l.e.SetPaused(ctx, true)
+	time.Sleep(1100 * time.Millisecond) // SOGo's one-second SyncKeys
+	server, _ := l.srv.GetContact(t, l.user, l.pass, "ada.vcf")
+	l.srv.PutContact(t, l.user, l.pass, "ada.vcf", strings.Replace(server, "Countess", "Server title", 1))
+	path := grepDir(dir, "Lovelace")
+	b, _ := os.ReadFile(path)
+	os.WriteFile(path, []byte(strings.Replace(string(b), "Countess", "Local title", 1)), 0o600)
+	l.e.SetPaused(ctx, false)
+
+	var cs []api.Conflict
+	// The copy is kept (and recorded) before the merged item replaces the
+	// file, so a crash in between cannot lose the local version.
+	l.until("conflict recorded and merged item in place", time.Minute, func() bool {
+		cs, _ = l.e.Conflicts(ctx)
+		b, _ := os.ReadFile(path)
+		return len(cs) == 1 && strings.Contains(string(b), "Server title")
+	})
+	c, err := l.e.Conflict(ctx, cs[0].ID)
+	if err != nil || !strings.Contains(c.Local, "Local title") || !strings.Contains(c.Server, "Server title") {
+		t.Fatalf("conflict does not carry both versions: %v\n%+v", err, c)
+	}
+	if _, err := os.Stat(c.LocalCopyPath); err != nil || filepath.Dir(c.LocalCopyPath) != dir {
+		t.Fatalf("conflict copy %q not beside the item: %v", c.LocalCopyPath, err)
+	}
+	if err := l.e.ResolveConflict(ctx, c.ID, api.KeepLocal); err != nil {
+		t.Fatal(err)
+	}
+	l.until("local version on the server", time.Minute, func() bool {
+		s, _ := l.srv.GetContact(t, l.user, l.pass, "ada.vcf")
+		return strings.Contains(s, "Local title")
+	})
+	if cs, _ := l.e.Conflicts(ctx); len(cs) != 0 {
+		t.Fatalf("conflict still open after resolving: %+v", cs)
+	}
+	if _, err := os.Stat(c.LocalCopyPath); err == nil {
+		t.Fatal("conflict copy left behind after resolving")
+	}
+}
