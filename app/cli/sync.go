@@ -3,9 +3,45 @@ package cli
 import (
 	"context"
 	"fmt"
+	"os"
+	"time"
+
+	"golang.org/x/term"
+
+	"github.com/cradle-sync/cradle/bridge/api"
 
 	"github.com/spf13/cobra"
 )
+
+// showProgress counts the changes a pass applies and, on a terminal, keeps
+// one status line up to date. The returned channel yields the count when
+// events ends.
+func showProgress(ctx context.Context, e *env, events <-chan api.Event) <-chan int {
+	done := make(chan int, 1)
+	tty := false
+	if f, ok := e.stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		tty = true
+	}
+	go func() {
+		n := 0
+		last := time.Time{}
+		for ev := range events {
+			if ev.Type != "change" && ev.Type != "conflict" {
+				continue
+			}
+			n++
+			if tty && time.Since(last) > 100*time.Millisecond {
+				last = time.Now()
+				fmt.Fprintf(e.stderr, "\r%s: %d changes applied", ev.Account, n)
+			}
+		}
+		if tty && n > 0 {
+			fmt.Fprintln(e.stderr)
+		}
+		done <- n
+	}()
+	return done
+}
 
 func newSync(e *env) *cobra.Command {
 	var once bool
@@ -34,9 +70,14 @@ func newSync(e *env) *cobra.Command {
 			sctx, cancel := context.WithCancel(ctx)
 			defer cancel()
 			go serve(sctx, eng)
-			if err := eng.SyncOnce(ctx, account); err != nil {
+			done := showProgress(sctx, e, eng.Subscribe(sctx))
+			err = eng.SyncOnce(ctx, account)
+			cancel()
+			n := <-done
+			if err != nil {
 				return err
 			}
+			fmt.Fprintf(e.stdout, "%d changes applied\n", n)
 			st, err := eng.Status(ctx)
 			if err != nil {
 				return err
