@@ -386,3 +386,22 @@ func TestServerFieldDeletionReachesFile(t *testing.T) {
 		t.Fatalf("deleted phone came back to the server: %q", *c.MobilePhoneNumber)
 	}
 }
+
+// Two files with one UID: the second is reported by name and not sent, so
+// the server cannot overwrite the first with it.
+func TestDuplicateUIDReportedNotSent(t *testing.T) {
+	r := newRig(t, push.Version141)
+	r.writeFile("a.vcf", "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:same\r\nFN:First Card\r\nN:Card;First;;;\r\nEND:VCARD\r\n")
+	r.writeFile("b.vcf", "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:same\r\nFN:Second Card\r\nN:Card;Second;;;\r\nEND:VCARD\r\n")
+	err := r.f.Sync(context.Background())
+	var bad *reconcile.BadItemError
+	if !errors.As(err, &bad) || !strings.Contains(err.Error(), "also the UID of") {
+		t.Fatalf("want a bad-item error naming the other file, got %v", err)
+	}
+	if n := len(r.srv.Items("contacts")); n != 1 {
+		t.Fatalf("server has %d items, want only the first", n)
+	}
+	if len(r.files()) != 2 {
+		t.Fatal("a local file was removed")
+	}
+}

@@ -62,6 +62,15 @@ func (f *Folder) sendLocal(ctx context.Context) (bool, error) {
 	var deletes []string
 	seen := map[string]bool{}
 	var bad []error
+	// A UID names one item; a second file claiming it would make the
+	// server overwrite the first (events are keyed by UID on most
+	// servers), so it is reported instead of sent.
+	uidHref := map[string]string{}
+	for _, it := range ix.all {
+		if it.UID != "" && it.LocalHref != "" {
+			uidHref[it.UID] = it.LocalHref
+		}
+	}
 
 	for _, e := range entries {
 		seen[e.Href] = true
@@ -113,6 +122,11 @@ func (f *Folder) sendLocal(ctx context.Context) (bool, error) {
 			bad = append(bad, &BadItemError{Href: e.Href, Err: err})
 			continue
 		}
+		if other, dup := uidHref[uid]; dup && other != e.Href {
+			bad = append(bad, &BadItemError{Href: e.Href, Err: fmt.Errorf("UID %q is also the UID of %s; not sent", uid, other)})
+			continue
+		}
+		uidHref[uid] = e.Href
 		ed, err := f.Codec.ToEAS(data, nil, v)
 		if err != nil {
 			bad = append(bad, &BadItemError{Href: e.Href, Err: err})
