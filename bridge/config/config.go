@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/BurntSushi/toml"
 
@@ -27,6 +28,25 @@ type Config struct {
 	Accounts []Account `toml:"account"`
 	// Local configures "This computer", the account without a server.
 	Local Local `toml:"local"`
+	// IntegrityCheck is how often every folder is compared in full with
+	// the server, healing changes a server failed to report ("24h" by
+	// default; "off" disables it).
+	IntegrityCheck string `toml:"integrity_check,omitempty"`
+}
+
+// IntegrityInterval parses IntegrityCheck; 0 means off.
+func (c *Config) IntegrityInterval() (time.Duration, error) {
+	switch strings.TrimSpace(c.IntegrityCheck) {
+	case "":
+		return 24 * time.Hour, nil
+	case "off", "0":
+		return 0, nil
+	}
+	d, err := time.ParseDuration(c.IntegrityCheck)
+	if err != nil || d < time.Minute {
+		return 0, fmt.Errorf("integrity_check %q: want a duration of at least 1m (e.g. 24h) or off", c.IntegrityCheck)
+	}
+	return d, nil
 }
 
 // Local is the built-in account whose collections live only on disk.
@@ -99,6 +119,9 @@ var nameRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
 
 // Validate checks names, URLs and mappings.
 func (c *Config) Validate() error {
+	if _, err := c.IntegrityInterval(); err != nil {
+		return err
+	}
 	seen := map[string]bool{}
 	for i := range c.Accounts {
 		a := &c.Accounts[i]

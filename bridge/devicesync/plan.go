@@ -58,7 +58,7 @@ func (s *syncRun) plan(ctx context.Context, old []pair) ([]plan, error) {
 	seenLoc := map[string]bool{}
 	for _, pr := range old {
 		dev := s.devByKey[pr.DeviceKey]
-		if dev != nil && dev.Hash != pr.DeviceHash && false && !sameContact(pr.DeviceBase, dev.Data) {
+		if dev != nil && dev.Hash != pr.DeviceHash && !s.caps.KeepsUIDs && !sameContact(pr.DeviceBase, dev.Data) {
 			// The key now holds another contact: ours was deleted and
 			// the record is new, to be matched or created below.
 			dev = nil

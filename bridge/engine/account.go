@@ -132,6 +132,9 @@ func (a *account) run(ctx context.Context) {
 			}
 		}
 	}()
+	if iv := a.e.integrity; iv > 0 {
+		go a.checkIntegrity(ctx, iv)
+	}
 	for ctx.Err() == nil {
 		if a.e.paused.Load() {
 			select {
@@ -161,6 +164,40 @@ func (a *account) run(ctx context.Context) {
 			a.e.emit(api.Event{Account: a.cfg.Name, Type: "error", Detail: err.Error()})
 			<-ctx.Done()
 			return
+		}
+	}
+}
+
+// checkIntegrity compares every folder in full with the server every
+// interval, until ctx ends. The first check waits one interval: at start
+// the session already syncs everything from its keys.
+func (a *account) checkIntegrity(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		if a.e.paused.Load() {
+			continue
+		}
+		a.mu.Lock()
+		fs := make([]*folder, 0, len(a.folders))
+		for _, f := range a.folders {
+			fs = append(fs, f)
+		}
+		a.mu.Unlock()
+		for _, f := range fs {
+			if err := f.rec.Verify(ctx); err != nil {
+				if ctx.Err() != nil {
+					return
+				}
+				a.log.Warn("integrity check failed", "folder", f.row.DisplayName, "err", err)
+				continue
+			}
+			a.log.Info("integrity check done", "folder", f.row.DisplayName)
 		}
 	}
 }

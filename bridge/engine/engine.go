@@ -40,6 +40,9 @@ type Options struct {
 	// Debounce is the quiet time after a local file change before it is
 	// sent; 0 means 300 ms.
 	Debounce time.Duration
+	// IntegrityInterval, if set, overrides the configuration's
+	// integrity_check (tests).
+	IntegrityInterval time.Duration
 }
 
 // Engine is the running sync engine. Create it with Open; Run runs it.
@@ -49,6 +52,8 @@ type Engine struct {
 	db   *state.DB
 	cfg  *config.Config
 	hub  eventHub
+
+	integrity time.Duration // full comparison with the server every this long; 0 = off
 
 	paused atomic.Bool
 	quit   chan struct{}
@@ -89,6 +94,10 @@ func Open(ctx context.Context, o Options) (*Engine, error) {
 		return nil, err
 	}
 	e := &Engine{opts: o, log: o.Logger, db: db, cfg: cfg, quit: make(chan struct{})}
+	e.integrity, _ = cfg.IntegrityInterval() // validated by Load
+	if o.IntegrityInterval > 0 {
+		e.integrity = o.IntegrityInterval
+	}
 	if err := e.openLocal(); err != nil {
 		db.Close()
 		return nil, err

@@ -18,6 +18,7 @@ import (
 )
 
 type live struct {
+	integrity  time.Duration
 	t          testing.TB
 	srv        *sogotest.Server
 	user, pass string
@@ -70,14 +71,18 @@ func newLive(t testing.TB, mapping func(*config.Account), seed ...func(l *live))
 }
 
 // openDirs opens an engine on dirs with the account's password stored.
-func openDirs(t testing.TB, dirs config.Dirs, pass string) *engine.Engine {
+func openDirs(t testing.TB, dirs config.Dirs, pass string, integrity ...time.Duration) *engine.Engine {
 	t.Helper()
+	var iv time.Duration
+	if len(integrity) > 0 {
+		iv = integrity[0]
+	}
 	secrets := &secret.File{Path: filepath.Join(dirs.Data, "secrets.json")}
 	if err := secrets.Set("sogo", pass); err != nil {
 		t.Fatal(err)
 	}
 	e, err := engine.Open(context.Background(), engine.Options{Dirs: dirs, Secrets: secrets,
-		Heartbeat: testHeartbeat, Debounce: 100 * time.Millisecond,
+		Heartbeat: testHeartbeat, Debounce: 100 * time.Millisecond, IntegrityInterval: iv,
 		Backoff: session.BackoffPolicy{Initial: 100 * time.Millisecond, Max: time.Second, Factor: 2}})
 	if err != nil {
 		t.Fatal(err)
@@ -86,7 +91,7 @@ func openDirs(t testing.TB, dirs config.Dirs, pass string) *engine.Engine {
 }
 
 func (l *live) start() {
-	e := openDirs(l.t, l.dirs, l.pass)
+	e := openDirs(l.t, l.dirs, l.pass, l.integrity)
 	ctx, cancel := context.WithCancel(context.Background())
 	l.events = e.Subscribe(ctx)
 	done := make(chan struct{})
@@ -330,5 +335,38 @@ func TestLiveConflictKeepsBothAndResolves(t *testing.T) {
 	}
 	if _, err := os.Stat(c.LocalCopyPath); err == nil {
 		t.Fatal("conflict copy left behind after resolving")
+	}
+}
+
+// The daemon's periodic integrity check brings back what no incremental
+// sync reports: here an item whose file and record were lost.
+func TestLiveIntegrityCheckHeals(t *testing.T) {
+	l := newLive(t, nil, func(l *live) {
+		l.integrity = 3 * time.Second
+		l.srv.PutContact(t, l.user, l.pass, "lost.vcf", vcard("lost", "Lost", "AndFound", ""))
+	})
+	l.waiting()
+	dir := l.folder("contacts").LocalPath
+	l.until("initial sync", time.Minute, func() bool { return grepDir(dir, "AndFound") != "" })
+	path := grepDir(dir, "AndFound")
+	ctx := context.Background()
+	db := l.e.DB()
+	// Lose it: file and record gone, nothing for the server to report.
+	l.e.SetPaused(ctx, true)
+	acc, err := db.Account(ctx, "sogo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs, _ := db.Folders(ctx, acc.ID)
+	for _, f := range fs {
+		if it, err := db.ItemByHref(ctx, f.ID, filepath.Base(path)); err == nil {
+			db.DeleteItem(ctx, it.ID)
+		}
+	}
+	os.Remove(path)
+	l.e.SetPaused(ctx, false)
+	l.until("integrity check restores the item", time.Minute, func() bool { return grepDir(dir, "AndFound") != "" })
+	if n := len(l.srv.ListContacts(t, l.user, l.pass)); n != 2 {
+		t.Fatalf("server has %d contacts, want 2 (nothing duplicated)", n)
 	}
 }

@@ -405,3 +405,35 @@ func TestDuplicateUIDReportedNotSent(t *testing.T) {
 		t.Fatal("a local file was removed")
 	}
 }
+
+// The integrity check heals a divergence no incremental sync can see: an
+// item the client believes it has but whose file and record are gone.
+func TestVerifyHealsLostItems(t *testing.T) {
+	r := newRig(t, push.Version141)
+	for i := 0; i < 5; i++ {
+		r.srv.AddItem("contacts", contact(t, "Person", "Lost"+string(rune('a'+i)), ""))
+	}
+	r.sync()
+	// Lose one item silently: its file and its state row vanish, the
+	// server has no change to report.
+	name := r.fileWith("Lostc")
+	os.Remove(filepath.Join(r.dir, name))
+	it, err := r.db.ItemByHref(context.Background(), r.fid, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.db.DeleteItem(context.Background(), it.ID)
+	r.sync()
+	if r.fileWith("Lostc") != "" {
+		t.Fatal("precondition: an incremental sync should not bring it back")
+	}
+	if err := r.f.Verify(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if r.fileWith("Lostc") == "" {
+		t.Fatal("verify did not bring the lost item back")
+	}
+	if m, n := len(r.files()), len(r.srv.Items("contacts")); m != 5 || n != 5 {
+		t.Fatalf("after verify: local %d, server %d, want 5 and 5", m, n)
+	}
+}
