@@ -75,6 +75,23 @@ func (in *install) syncOnce() string {
 	return string(out)
 }
 
+// waitState asks the running daemon (over its control socket, through the
+// CLI) until the account reports state.
+func (in *install) waitState(state string, within time.Duration) {
+	in.t.Helper()
+	deadline := time.Now().Add(within)
+	for time.Now().Before(deadline) {
+		cmd := exec.Command(binary, "status", "--json")
+		cmd.Env = in.env
+		out, err := cmd.Output()
+		if err == nil && strings.Contains(string(out), `"state": "`+state+`"`) {
+			return
+		}
+		time.Sleep(100 * time.Millisecond) // the daemon is another process: asking again is the only way
+	}
+	in.t.Fatalf("daemon did not reach %q within %v", state, within)
+}
+
 func (in *install) contactsDir() string {
 	return filepath.Join(in.dirs.Data, "accounts", "sogo", "contacts", "personal-address-book")
 }
