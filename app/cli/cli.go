@@ -44,6 +44,6 @@ func newRoot(e *env) *cobra.Command {
 		SilenceErrors: true,
 		Version:       Version,
 	}
-	root.AddCommand(newRun(e), newAccount(e), newSync(e), newStatus(e), newConflicts(e), newExport(e), newDebug(e))
+	root.AddCommand(newRun(e), newAccount(e), newSync(e), newStatus(e), newConflicts(e), newExport(e), newDevices(e), newDebug(e))
 	return root
 }

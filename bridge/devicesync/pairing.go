@@ -29,7 +29,9 @@ import (
 	"github.com/cradle-sync/cradle/bridge/store"
 )
 
-// Pairing ties one device collection to one local contacts collection.
+// Pairing ties one device address book to one local contacts collection.
+// Calendars and to-do lists are not paired yet: items are read as vCards
+// and matched with device.MatchKey for contacts.
 //
 // Its fields are set before the first Sync and not changed afterwards.
 // Sync calls are serialised; a Pairing may be used from any goroutine.
@@ -156,7 +158,9 @@ func (p *Pairing) Sync(ctx context.Context) (Result, error) {
 	if serr := saveState(p.StatePath, s.next); serr != nil {
 		err = errors.Join(err, serr)
 	}
-	p.log().Info("device sync", "collection", p.Collection, "result", s.res.String(), "err", err)
+	if err != nil || s.res.Changed() {
+		p.log().Info("device sync", "collection", p.Collection, "result", s.res.String(), "err", err)
+	}
 	return s.res, err
 }
 
