@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -31,7 +32,7 @@ func dirsAndSecrets() (config.Dirs, secret.Store, error) {
 }
 
 func newAccountAdd(e *env) *cobra.Command {
-	var url, user, email, window string
+	var url, user, email, window, trust string
 	var pwStdin, noCheck bool
 	cmd := &cobra.Command{
 		Use:   "add NAME (--email ADDRESS | --url URL --user USER) [--password-stdin]",
@@ -74,7 +75,7 @@ vdir under the data directory unless the configuration maps it elsewhere.`,
 			if user == "" {
 				user = email
 			}
-			acc := config.Account{Name: name, URL: url, User: user, Email: email, CalendarWindow: window}
+			acc := config.Account{Name: name, URL: url, User: user, Email: email, CalendarWindow: window, PinnedCert: trust}
 			if !noCheck {
 				if err := checkAccount(ctx, acc, pw); err != nil {
 					return err
@@ -101,6 +102,7 @@ vdir under the data directory unless the configuration maps it elsewhere.`,
 	f.StringVar(&window, "calendar-window", "", "how far back to sync calendars: all, 2w, 1m, 3m, 6m")
 	f.BoolVar(&pwStdin, "password-stdin", false, "read the password from standard input")
 	f.BoolVar(&noCheck, "no-check", false, "save without contacting the server")
+	f.StringVar(&trust, "trust-fingerprint", "", "trust a self-signed server certificate with this SHA-256 fingerprint (shown when the certificate is refused)")
 	return cmd
 }
 
@@ -109,7 +111,7 @@ func checkAccount(ctx context.Context, acc config.Account, pw string) error {
 	ctx, cancel := context.WithTimeout(ctx, time.Minute)
 	defer cancel()
 	c, err := easclient.New(easclient.Config{URL: acc.URL, User: acc.User, DeviceID: "cradlecheck",
-		Auth: easclient.BasicAuth(acc.User, pw)})
+		Auth: easclient.BasicAuth(acc.User, pw), HTTP: &http.Client{Transport: easclient.PinnedTransport(acc.PinnedCert)}})
 	if err != nil {
 		return err
 	}
@@ -126,6 +128,9 @@ func checkAccount(ctx context.Context, acc config.Account, pw string) error {
 func plainError(url string, err error) error {
 	var auth *easclient.AuthError
 	var perr *push.Error
+	if ce, ok := easclient.AsCertificateError(err); ok {
+		return fmt.Errorf("the server's certificate is not trusted (%v).\nIts SHA-256 fingerprint is %s.\nIf you know this is your server's certificate, add the account again with --trust-fingerprint %s", ce.Err, ce.Fingerprint, ce.Fingerprint)
+	}
 	switch {
 	case errors.As(err, &auth):
 		return fmt.Errorf("the server at %s rejected the user name or password", url)

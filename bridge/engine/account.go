@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -89,9 +90,15 @@ func (e *Engine) openAccount(ctx context.Context, ac config.Account) (*account, 
 		ver, _ = push.ParseVersion(row.ProtocolVersion)
 	}
 	_ = ver // the version is negotiated again on start: servers get upgraded
+	doer := e.opts.HTTP
+	if doer == nil {
+		// Certificates are verified; a self-signed server works only with
+		// the fingerprint the user chose to trust (pinned_cert).
+		doer = &http.Client{Transport: easclient.PinnedTransport(ac.PinnedCert)}
+	}
 	c, err := easclient.New(easclient.Config{
 		URL: ac.URL, User: ac.User, DeviceID: row.DeviceID, DeviceType: row.DeviceType,
-		Auth: easclient.BasicAuth(ac.User, pw), HTTP: e.opts.HTTP, PolicyKey: policy,
+		Auth: easclient.BasicAuth(ac.User, pw), HTTP: doer, PolicyKey: policy,
 		Logger: a.log,
 	})
 	if err != nil {

@@ -2,12 +2,14 @@ package engine_test
 
 import (
 	"context"
+	"net/http/httptest"
 	"path/filepath"
 	"testing"
 
 	"github.com/cradle-sync/cradle/bridge/config"
 	"github.com/cradle-sync/cradle/bridge/engine"
 	"github.com/cradle-sync/cradle/bridge/secret"
+	"github.com/cradle-sync/cradle/push/easclient"
 	"github.com/cradle-sync/cradle/push/eastest"
 )
 
@@ -56,5 +58,36 @@ func TestPolicyKeySurvivesRestart(t *testing.T) {
 	}
 	if after := provisions(); after != before {
 		t.Fatalf("provisioned again after restart (%d → %d requests)", before, after)
+	}
+}
+
+// A self-signed server is refused and the session waits for the user; with
+// its fingerprint pinned in the configuration the account syncs.
+func TestCertificatePinning(t *testing.T) {
+	srv := eastest.New(eastest.Config{})
+	hs := httptest.NewTLSServer(srv)
+	t.Cleanup(hs.Close)
+	t.Cleanup(srv.Close)
+	url := hs.URL + eastest.Path
+	open := func(pin string) *engine.Engine {
+		root := t.TempDir()
+		dirs := config.Dirs{Config: filepath.Join(root, "c"), Data: filepath.Join(root, "d")}
+		config.Save(dirs.Config, &config.Config{Accounts: []config.Account{{Name: "fake", URL: url, User: "u", PinnedCert: pin}}})
+		return openFake(t, srv, dirs)
+	}
+	e := open("")
+	err := e.SyncOnce(context.Background(), "")
+	ce, ok := easclient.AsCertificateError(err)
+	if !ok {
+		t.Fatalf("an untrusted certificate must be refused, got %v", err)
+	}
+	e.Close()
+	if ce.Fingerprint != easclient.Fingerprint(hs.Certificate()) {
+		t.Fatalf("fingerprint %s, want the server's", ce.Fingerprint)
+	}
+	e = open(ce.Fingerprint)
+	defer e.Close()
+	if err := e.SyncOnce(context.Background(), ""); err != nil {
+		t.Fatalf("pinned certificate refused: %v", err)
 	}
 }

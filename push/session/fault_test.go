@@ -3,6 +3,8 @@ package session_test
 import (
 	"context"
 	"net/http"
+	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -259,4 +261,30 @@ func TestFakeAuthFailureWaitsForUser(t *testing.T) {
 	ok = true
 	f.s.SyncNow()
 	f.waitHeld(t)
+}
+
+// An untrusted (or changed) server certificate stops the session until the
+// user acts; it is never retried around.
+func TestFakeUntrustedCertificateStops(t *testing.T) {
+	srv := eastest.New(eastest.Config{})
+	hs := httptest.NewTLSServer(srv)
+	t.Cleanup(hs.Close)
+	t.Cleanup(srv.Close)
+	c, err := easclient.New(easclient.Config{URL: hs.URL + eastest.Path, User: "u", DeviceID: "dev1",
+		HTTP: &http.Client{Transport: easclient.PinnedTransport("")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := session.New(session.Options{Client: c, Syncer: newMemSyncer(c), Heartbeat: quick, Backoff: quickBackoff})
+	stop := runSession(t, s)
+	defer stop()
+	st := waitState(t, s, session.AuthFailed, 10*time.Second)
+	if !strings.Contains(st.Err, "not trusted") {
+		t.Fatalf("status error %q does not say the certificate is not trusted", st.Err)
+	}
+	n := len(srv.Requests())
+	time.Sleep(500 * time.Millisecond) // ten back-off periods: none may be used
+	if m := len(srv.Requests()); m != n {
+		t.Fatalf("%d requests after the certificate was refused", m-n)
+	}
 }

@@ -421,9 +421,16 @@ func (s *Session) fail(ctx context.Context, ls *loopState, err error, floor time
 		return err
 	}
 	var auth *easclient.AuthError
-	if errors.As(err, &auth) {
-		s.publish(Status{State: AuthFailed, Err: err.Error(), LastSync: ls.lastSync})
-		s.log.Warn("authentication failed; waiting for new credentials", "err", err)
+	ce, badCert := easclient.AsCertificateError(err)
+	if errors.As(err, &auth) || badCert {
+		msg := err.Error()
+		if badCert {
+			msg = ce.Error() // names the fingerprint the user must check
+		}
+		s.publish(Status{State: AuthFailed, Err: msg, LastSync: ls.lastSync})
+		// An untrusted or changed certificate is never worked around:
+		// the user must look at it and decide.
+		s.log.Warn("server not trusted or credentials refused; waiting for the user", "err", err)
 		// Retrying a rejected password can lock the account: wait for the
 		// user (SyncNow) instead.
 		select {
