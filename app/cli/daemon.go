@@ -9,6 +9,7 @@ import (
 
 	"github.com/cradle-sync/cradle/app/client"
 	"github.com/cradle-sync/cradle/bridge/api"
+	"github.com/cradle-sync/cradle/bridge/config"
 	"github.com/cradle-sync/cradle/bridge/control"
 	"github.com/cradle-sync/cradle/bridge/engine"
 )
@@ -45,6 +46,13 @@ func serveDaemon(ctx context.Context, e *env, eng *engine.Engine, serve func(con
 			slog.Error("control socket stopped", "err", err)
 		}
 	}()
+	if dirs, err := config.DefaultDirs(); err == nil {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			followDevices(ctx, dirs, eng)
+		}()
+	}
 	if !noTray {
 		wg.Add(1)
 		go func() {

@@ -9,7 +9,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -407,29 +406,12 @@ func syncDevice(ctx context.Context, dirs config.Dirs, d *deviceConf, allowDelet
 		return devicesync.Result{}, fmt.Errorf("open device %s: %w", d.Name, err)
 	}
 	defer dev.Close()
-	coll := d.Collection
-	if coll == "" {
-		cols, err := dev.Collections(ctx)
-		if err != nil {
-			return devicesync.Result{}, fmt.Errorf("device %s: %w", d.Name, err)
-		}
-		i := slices.IndexFunc(cols, func(c device.Collection) bool { return c.Kind == device.Contacts })
-		if i < 0 {
-			return devicesync.Result{}, fmt.Errorf("device %s has no address book", d.Name)
-		}
-		coll = cols[i].ID
-	}
-	var st store.Store
-	if strings.HasSuffix(d.Contacts, ".vcf") {
-		st, err = store.OpenFile(d.Contacts, store.Options{})
-	} else {
-		st, err = store.OpenVdir(d.Contacts, ".vcf", store.Options{})
-	}
+	p, err := openPairing(ctx, dirs, d, dev)
 	if err != nil {
-		return devicesync.Result{}, err
+		return devicesync.Result{}, fmt.Errorf("device %s: %w", d.Name, err)
 	}
-	defer st.Close()
-	p := &devicesync.Pairing{Device: dev, Collection: coll, Local: st, StatePath: pairingState(dirs, d.Name)}
+	defer p.Local.Close()
+
 	if allowDelete {
 		p.AllowMassDelete()
 	}
