@@ -34,6 +34,10 @@ type account struct {
 	log    *slog.Logger
 	client *easclient.Client
 	sess   *session.Session
+	// id and deviceID never change once the account is open; the rest
+	// of row is guarded by mu.
+	id       state.AccountID
+	deviceID string
 
 	mu      sync.Mutex // guards the fields below
 	row     state.Account
@@ -75,7 +79,7 @@ func (e *Engine) openAccount(ctx context.Context, ac config.Account) (*account, 
 			return nil, err
 		}
 	}
-	a := &account{e: e, cfg: ac, row: row, folders: map[string]*folder{},
+	a := &account{e: e, cfg: ac, row: row, id: row.ID, deviceID: row.DeviceID, folders: map[string]*folder{},
 		log: e.log.With("account", ac.Name)}
 	pw, err := e.opts.Secrets.Get(ac.Name)
 	if err != nil {
@@ -261,7 +265,7 @@ func (a *account) Folders(ctx context.Context, refresh bool) ([]push.PingFolder,
 	if err := a.saveKeys(ctx, resp.SyncKey); err != nil {
 		return nil, err
 	}
-	rows, err := a.e.db.Folders(ctx, a.row.ID)
+	rows, err := a.e.db.Folders(ctx, a.id)
 	if err != nil {
 		return nil, err
 	}
@@ -329,9 +333,9 @@ func (a *account) applyHierarchy(ctx context.Context, ch *push.FolderChanges) er
 		if kind == "" {
 			continue
 		}
-		row, err := a.e.db.FolderByServerID(ctx, a.row.ID, f.ServerID)
+		row, err := a.e.db.FolderByServerID(ctx, a.id, f.ServerID)
 		if errors.Is(err, state.ErrNotFound) {
-			row = state.Folder{Account: a.row.ID, ServerID: f.ServerID, Kind: kind, SyncKey: "0", State: state.FolderActive}
+			row = state.Folder{Account: a.id, ServerID: f.ServerID, Kind: kind, SyncKey: "0", State: state.FolderActive}
 		} else if err != nil {
 			return err
 		}
@@ -342,7 +346,7 @@ func (a *account) applyHierarchy(ctx context.Context, ch *push.FolderChanges) er
 		}
 	}
 	for _, d := range ch.Delete {
-		row, err := a.e.db.FolderByServerID(ctx, a.row.ID, d.ServerID)
+		row, err := a.e.db.FolderByServerID(ctx, a.id, d.ServerID)
 		if errors.Is(err, state.ErrNotFound) {
 			continue
 		}
@@ -460,7 +464,7 @@ func (a *account) openFolder(ctx context.Context, r state.Folder) (*folder, erro
 	}
 	f := &folder{row: r, st: st, own: own}
 	f.rec = &reconcile.Folder{
-		DB: a.e.db, ID: r.ID, Store: st, Codec: cd, Client: a.client, UIDSeed: a.row.DeviceID,
+		DB: a.e.db, ID: r.ID, Store: st, Codec: cd, Client: a.client, UIDSeed: a.deviceID,
 		ConflictDir: func(string) string { return conflictDir },
 		Log:         a.log.With("folder", r.DisplayName),
 		OnChange: func(c reconcile.Change) {

@@ -40,7 +40,7 @@ func (e *Engine) Status(ctx context.Context) (api.Status, error) {
 		if ss.Heartbeat > 0 {
 			aa.Heartbeat = ss.Heartbeat.String()
 		}
-		rows, err := e.db.Folders(ctx, a.row.ID)
+		rows, err := e.db.Folders(ctx, a.id)
 		if err != nil {
 			return st, err
 		}
@@ -137,7 +137,7 @@ func (e *Engine) SetPaused(ctx context.Context, paused bool) error {
 func (e *Engine) Conflicts(ctx context.Context) ([]api.Conflict, error) {
 	var out []api.Conflict
 	for _, a := range e.accounts {
-		rows, err := e.db.Folders(ctx, a.row.ID)
+		rows, err := e.db.Folders(ctx, a.id)
 		if err != nil {
 			return nil, err
 		}
@@ -185,7 +185,7 @@ func (e *Engine) Conflict(ctx context.Context, id int64) (api.Conflict, error) {
 
 func (e *Engine) findConflict(ctx context.Context, id int64) (*account, state.Folder, state.Conflict, error) {
 	for _, a := range e.accounts {
-		rows, err := e.db.Folders(ctx, a.row.ID)
+		rows, err := e.db.Folders(ctx, a.id)
 		if err != nil {
 			return nil, state.Folder{}, state.Conflict{}, err
 		}
