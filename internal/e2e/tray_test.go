@@ -3,6 +3,7 @@ package e2e
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"image/color"
@@ -66,9 +67,11 @@ func TestTrayFollowsDaemonOverDBus(t *testing.T) {
 	d := startTrayDaemon(t, in, bus.address)
 
 	// The item appears under the name the StatusNotifierItem spec gives
-	// it and registers with the panel's watcher.
+	// it and registers with the panel's watcher. systray registers only
+	// after exporting the item's properties, so from then on they can be
+	// read.
 	name := fmt.Sprintf("org.kde.StatusNotifierItem-%d-1", d.cmd.Process.Pid)
-	owner := awaitTraySignal(t, sigs, d, "NameOwnerChanged for "+name, func(s *dbus.Signal) bool {
+	owner := awaitTraySignal(t, sigs, "NameOwnerChanged for "+name, func(s *dbus.Signal) bool {
 		return s.Name == "org.freedesktop.DBus.NameOwnerChanged" && len(s.Body) == 3 && s.Body[0] == name && s.Body[2] != ""
 	}).Body[2].(string)
 	select {
@@ -77,16 +80,16 @@ func TestTrayFollowsDaemonOverDBus(t *testing.T) {
 			t.Errorf("watcher registration from %s of %q; want from %s of /StatusNotifierItem", r.sender, r.service, owner)
 		}
 	case <-time.After(trayWait):
-		t.Fatalf("the daemon's tray did not register with the watcher\n%s", d.log())
+		t.Fatal("the daemon's tray did not register with the watcher")
 	}
 
 	// Up to date once the first sync is done and the push session waits.
-	up := awaitIcon(t, conn, sigs, d, name, owner, assets.UpToDate)
+	up := awaitIcon(t, conn, sigs, name, owner, assets.UpToDate)
 	if _, names := countVCF(in.contactsDir()); names["FN:Seed Person"] != 1 {
 		t.Errorf("icon says up to date, but the seed contact is not in %s: %v", in.contactsDir(), names)
 	}
-	if st := daemonStatus(t, in); accountState(st, "sogo") != "waiting" {
-		t.Errorf("icon says up to date while the account is %q", accountState(st, "sogo"))
+	if a := daemonAccount(t, in, "sogo"); a.State != "waiting" {
+		t.Errorf("icon says up to date while the account is %q", a.State)
 	}
 
 	// The network goes away: the held Ping is reset and reconnecting is
@@ -95,14 +98,36 @@ func TestTrayFollowsDaemonOverDBus(t *testing.T) {
 	if n := proxy.CutAll(); n == 0 {
 		t.Error("no connection crossed the proxy: the Ping is not going through it")
 	}
-	off := awaitIcon(t, conn, sigs, d, name, owner, assets.Offline)
+	off := awaitIcon(t, conn, sigs, name, owner, assets.Offline)
 	if bytes.Equal(off.Pix, up.Pix) {
 		t.Error("the offline and up-to-date pixmaps are the same")
 	}
+	// The icon is offline again after the next attempt is refused: wait
+	// for that attempt to fail (it then sets a new retry time). During the
+	// attempt itself the session reports syncing, so the icon may flick
+	// to syncing and back; only where it settles is asserted.
+	firstRetry := daemonAccount(t, in, "sogo").NextRetry
+	deadline := time.Now().Add(trayWait)
+	for {
+		a := daemonAccount(t, in, "sogo")
+		if a.State == "offline" && !a.NextRetry.Equal(firstRetry) {
+			break
+		}
+		if a.State != "offline" && a.State != "connecting" && a.State != "syncing" {
+			t.Fatalf("with the server refused the account is %q (%s)", a.State, a.Error)
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no second refused attempt within %v; account %+v", trayWait, a)
+		}
+		// Asking the separate daemon process again is the observation;
+		// it has no event this test could wait on.
+		time.Sleep(100 * time.Millisecond)
+	}
+	awaitIcon(t, conn, sigs, name, owner, assets.Offline)
 
 	// And comes back: the session's retry reconnects and syncs.
 	proxy.SetMode(faultproxy.Pass)
-	awaitIcon(t, conn, sigs, d, name, owner, assets.UpToDate)
+	awaitIcon(t, conn, sigs, name, owner, assets.UpToDate)
 
 	// The menu, found by label as a user finds it.
 	menuPath := trayMenuPath(t, conn, name)
@@ -120,41 +145,35 @@ func TestTrayFollowsDaemonOverDBus(t *testing.T) {
 
 	// Sync now: with no change on either side, nothing but the click
 	// makes the waiting session sync, so last_sync moving proves it.
-	before := daemonStatus(t, in)
-	last := accountLastSync(before, "sogo")
-	if accountState(before, "sogo") != "waiting" || last.IsZero() {
+	before := daemonAccount(t, in, "sogo")
+	if before.State != "waiting" || before.LastSync.IsZero() {
 		t.Fatalf("before Sync now the account is %q with last sync %v; want waiting after a sync",
-			accountState(before, "sogo"), last)
+			before.State, before.LastSync)
 	}
 	trayClick(t, conn, name, menuPath, menuEntry(t, menu, "Sync now").id)
-	deadline := time.Now().Add(trayWait)
-	for {
-		st := daemonStatus(t, in)
-		if accountLastSync(st, "sogo").After(last) {
-			break
-		}
+	deadline = time.Now().Add(trayWait)
+	for !daemonAccount(t, in, "sogo").LastSync.After(before.LastSync) {
 		if time.Now().After(deadline) {
-			t.Fatalf("last sync still %v %v after clicking Sync now\n%s", last, trayWait, d.log())
+			t.Fatalf("last sync still %v %v after clicking Sync now", before.LastSync, trayWait)
 		}
-		// Asking the separate daemon process again is the observation;
-		// it has no event this test could wait on.
-		time.Sleep(100 * time.Millisecond)
+		time.Sleep(100 * time.Millisecond) // as above: polling the daemon is the observation
 	}
 
 	// Quit from the menu ends the daemon cleanly and removes the item.
 	trayClick(t, conn, name, menuPath, menuEntry(t, menu, "Quit Cradle").id)
 	select {
-	case err := <-d.exited:
-		if err != nil {
-			t.Errorf("daemon exited with %v\n%s", err, d.log())
+	case <-d.exited:
+		if d.err != nil {
+			t.Errorf("daemon exited with %v", d.err)
 		}
 	case <-time.After(trayWait):
-		t.Fatalf("daemon did not exit after Quit Cradle\n%s", d.log())
+		t.Fatal("daemon did not exit after Quit Cradle")
 	}
-	awaitTraySignal(t, sigs, nil, "the item's name released", func(s *dbus.Signal) bool {
+	awaitTraySignal(t, sigs, "the item's name released", func(s *dbus.Signal) bool {
 		return s.Name == "org.freedesktop.DBus.NameOwnerChanged" && len(s.Body) == 3 && s.Body[0] == name && s.Body[2] == ""
 	})
-	if log := d.log(); strings.Contains(log, "panic") || strings.Contains(log, "level=ERROR") {
+	// The daemon logs through slog's default logger: "<date> <time> ERROR msg".
+	if log := d.log(); strings.Contains(log, "panic") || strings.Contains(log, " ERROR ") {
 		t.Errorf("daemon log shows a failure:\n%s", log)
 	}
 }
@@ -163,7 +182,8 @@ func TestTrayFollowsDaemonOverDBus(t *testing.T) {
 type trayDaemon struct {
 	cmd     *exec.Cmd
 	logPath string
-	exited  chan error // receives Wait's result once
+	exited  chan struct{} // closed when the process has been reaped
+	err     error         // Wait's result, set before exited closes
 }
 
 func (d *trayDaemon) log() string {
@@ -187,7 +207,7 @@ func startTrayDaemon(t *testing.T, in *install, addr string) *trayDaemon {
 	d := &trayDaemon{
 		cmd:     exec.Command(binary, "run"),
 		logPath: filepath.Join(t.TempDir(), "daemon.log"),
-		exited:  make(chan error, 1),
+		exited:  make(chan struct{}),
 	}
 	d.cmd.Env = append(env, "DBUS_SESSION_BUS_ADDRESS="+addr)
 	logf, err := os.Create(d.logPath)
@@ -199,15 +219,17 @@ func startTrayDaemon(t *testing.T, in *install, addr string) *trayDaemon {
 	if err := d.cmd.Start(); err != nil {
 		t.Fatalf("start cradle run: %v", err)
 	}
-	go func() { d.exited <- d.cmd.Wait() }()
+	go func() {
+		d.err = d.cmd.Wait()
+		close(d.exited)
+	}()
 	t.Cleanup(func() {
 		select {
 		case <-d.exited:
-			return
 		default:
+			_ = d.cmd.Process.Kill()
+			<-d.exited
 		}
-		_ = d.cmd.Process.Kill()
-		<-d.exited
 		if t.Failed() {
 			t.Logf("daemon log:\n%s", d.log())
 		}
@@ -215,11 +237,13 @@ func startTrayDaemon(t *testing.T, in *install, addr string) *trayDaemon {
 	return d
 }
 
-// daemonStatus asks the running daemon, through `cradle status --json`,
-// for its status.
-func daemonStatus(t *testing.T, in *install) api.Status {
+// daemonAccount asks the running daemon, through `cradle status --json`,
+// for the status of the account called name.
+func daemonAccount(t *testing.T, in *install, name string) api.Account {
 	t.Helper()
-	cmd := exec.Command(binary, "status", "--json")
+	ctx, cancel := context.WithTimeout(context.Background(), trayWait)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, binary, "status", "--json")
 	cmd.Env = in.env
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
@@ -231,25 +255,13 @@ func daemonStatus(t *testing.T, in *install) api.Status {
 	if err := json.Unmarshal(out, &st); err != nil {
 		t.Fatalf("decode status: %v\n%s", err, out)
 	}
-	return st
-}
-
-func accountState(st api.Status, name string) string {
 	for _, a := range st.Accounts {
 		if a.Name == name {
-			return a.State
+			return a
 		}
 	}
-	return ""
-}
-
-func accountLastSync(st api.Status, name string) time.Time {
-	for _, a := range st.Accounts {
-		if a.Name == name {
-			return a.LastSync
-		}
-	}
-	return time.Time{}
+	t.Fatalf("status has no account %q:\n%s", name, out)
+	return api.Account{}
 }
 
 // needProgram returns the path of program, or ends the test: a skip
@@ -390,23 +402,21 @@ func trayWatch(t *testing.T, conn *dbus.Conn) chan *dbus.Signal {
 	return ch
 }
 
-// awaitTraySignal waits for a signal that satisfies match; d, if not nil,
-// is the daemon whose log a failure shows.
-func awaitTraySignal(t *testing.T, ch chan *dbus.Signal, d *trayDaemon, what string, match func(*dbus.Signal) bool) *dbus.Signal {
+// awaitTraySignal waits for a signal that satisfies match.
+func awaitTraySignal(t *testing.T, ch chan *dbus.Signal, what string, match func(*dbus.Signal) bool) *dbus.Signal {
 	t.Helper()
 	timeout := time.After(trayWait)
 	for {
 		select {
-		case s := <-ch:
+		case s, ok := <-ch:
+			if !ok {
+				t.Fatalf("test bus connection closed while waiting for %s", what)
+			}
 			if match(s) {
 				return s
 			}
 		case <-timeout:
-			msg := ""
-			if d != nil {
-				msg = d.log()
-			}
-			t.Fatalf("no %s within %v\n%s", what, trayWait, msg)
+			t.Fatalf("no %s within %v", what, trayWait)
 		}
 	}
 }
@@ -437,9 +447,21 @@ func expectedPixmap(t *testing.T, state string) snPixmap {
 	return px
 }
 
+// itemProperty reads one StatusNotifierItem property. Like every call
+// here it is bounded: a daemon that stops answering must fail the test,
+// not hang it.
+func itemProperty(conn *dbus.Conn, name, prop string) (dbus.Variant, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), trayWait)
+	defer cancel()
+	var v dbus.Variant
+	err := conn.Object(name, "/StatusNotifierItem").CallWithContext(ctx, "org.freedesktop.DBus.Properties.Get", 0,
+		"org.kde.StatusNotifierItem", prop).Store(&v)
+	return v, err
+}
+
 func readIcon(t *testing.T, conn *dbus.Conn, name string) snPixmap {
 	t.Helper()
-	v, err := conn.Object(name, "/StatusNotifierItem").GetProperty("org.kde.StatusNotifierItem.IconPixmap")
+	v, err := itemProperty(conn, name, "IconPixmap")
 	if err != nil {
 		t.Fatalf("read IconPixmap: %v", err)
 	}
@@ -453,7 +475,7 @@ func readIcon(t *testing.T, conn *dbus.Conn, name string) snPixmap {
 // awaitIcon waits until the item shows the icon for state and returns
 // it. It reads the property once, then again after each NewIcon signal:
 // the subscription predates the read, so no change goes unseen.
-func awaitIcon(t *testing.T, conn *dbus.Conn, sigs chan *dbus.Signal, d *trayDaemon, name, owner, state string) snPixmap {
+func awaitIcon(t *testing.T, conn *dbus.Conn, sigs chan *dbus.Signal, name, owner, state string) snPixmap {
 	t.Helper()
 	want := expectedPixmap(t, state)
 	timeout := time.After(trayWait)
@@ -465,12 +487,15 @@ func awaitIcon(t *testing.T, conn *dbus.Conn, sigs chan *dbus.Signal, d *trayDae
 	wait:
 		for {
 			select {
-			case s := <-sigs:
+			case s, ok := <-sigs:
+				if !ok {
+					t.Fatalf("test bus connection closed while waiting for the %s icon", state)
+				}
 				if s.Sender == owner && s.Name == "org.kde.StatusNotifierItem.NewIcon" {
 					break wait
 				}
 			case <-timeout:
-				t.Fatalf("the tray did not show the %s icon within %v\n%s", state, trayWait, d.log())
+				t.Fatalf("the tray did not show the %s icon within %v", state, trayWait)
 			}
 		}
 	}
@@ -478,7 +503,7 @@ func awaitIcon(t *testing.T, conn *dbus.Conn, sigs chan *dbus.Signal, d *trayDae
 
 func trayMenuPath(t *testing.T, conn *dbus.Conn, name string) dbus.ObjectPath {
 	t.Helper()
-	v, err := conn.Object(name, "/StatusNotifierItem").GetProperty("org.kde.StatusNotifierItem.Menu")
+	v, err := itemProperty(conn, name, "Menu")
 	if err != nil {
 		t.Fatalf("read Menu: %v", err)
 	}
@@ -504,7 +529,10 @@ func trayMenu(t *testing.T, conn *dbus.Conn, name string, path dbus.ObjectPath) 
 		Props    map[string]dbus.Variant
 		Children []dbus.Variant
 	}
-	err := conn.Object(name, path).Call("com.canonical.dbusmenu.GetLayout", 0, int32(0), int32(-1), []string{}).Store(&rev, &root)
+	ctx, cancel := context.WithTimeout(context.Background(), trayWait)
+	defer cancel()
+	err := conn.Object(name, path).CallWithContext(ctx, "com.canonical.dbusmenu.GetLayout", 0,
+		int32(0), int32(-1), []string{}).Store(&rev, &root)
 	if err != nil {
 		t.Fatalf("GetLayout: %v", err)
 	}
@@ -542,7 +570,9 @@ func menuEntry(t *testing.T, menu []trayMenuEntry, label string) trayMenuEntry {
 // trayClick sends the event a panel sends when the user clicks entry id.
 func trayClick(t *testing.T, conn *dbus.Conn, name string, path dbus.ObjectPath, id int32) {
 	t.Helper()
-	err := conn.Object(name, path).Call("com.canonical.dbusmenu.Event", 0,
+	ctx, cancel := context.WithTimeout(context.Background(), trayWait)
+	defer cancel()
+	err := conn.Object(name, path).CallWithContext(ctx, "com.canonical.dbusmenu.Event", 0,
 		id, "clicked", dbus.MakeVariant(int32(0)), uint32(time.Now().Unix())).Err
 	if err != nil {
 		t.Fatalf("click menu entry %d: %v", id, err)
