@@ -64,11 +64,22 @@ func (f *Folder) fetchFrom(ctx context.Context, afterReset bool) error {
 	}
 	p := &pass{ix: ix, seen: map[string]bool{}}
 	key := fo.SyncKey
+	if fo.Partial && !afterReset {
+		// The last run stopped inside a windowed response. Continuing
+		// from its key is not safe (SOGo, for one, then skips the items
+		// that share the last window's timestamp), so start over: items
+		// already here are matched, not duplicated.
+		f.log().Info("previous sync was interrupted mid-response; starting the folder over", "folder", f.ID)
+		key, afterReset = "0", true
+		if err := f.DB.SetFolderSyncKey(ctx, f.ID, "0"); err != nil {
+			return err
+		}
+	}
 	full := key == "" || key == "0"
 	_, err = f.Client.SyncFolder(ctx, easclient.SyncFolderRequest{
 		CollectionID: fo.ServerID, SyncKey: key, Options: syncOptions(fo),
 	}, func(w *easclient.Window) error {
-		batch := state.ServerBatch{FromKey: key, NewKey: w.SyncKey}
+		batch := state.ServerBatch{FromKey: key, NewKey: w.SyncKey, Partial: w.More}
 		if err := f.applyWindow(ctx, p, &batch, w); err != nil {
 			return err
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/xml"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -343,6 +344,20 @@ func (c *crashingStore) Create(ctx context.Context, uid string, data []byte) (st
 	return c.Store.Create(ctx, uid, data)
 }
 
+// Apply writes as many ops as the crash allows, then fails: the files
+// written so far stay, as they would after a kill.
+func (c *crashingStore) Apply(ctx context.Context, ops []store.Op) ([]store.Result, error) {
+	if c.n >= len(ops) {
+		c.n -= len(ops)
+		return c.Store.Apply(ctx, ops)
+	}
+	if c.n > 0 {
+		c.Store.Apply(ctx, ops[:c.n])
+	}
+	c.n = 0
+	return nil, errors.New("crash")
+}
+
 func TestCrashMidWindowNoDuplicates(t *testing.T) {
 	r := newRig(t, push.Version141)
 	for i := 0; i < 30; i++ {
@@ -435,5 +450,32 @@ func TestVerifyHealsLostItems(t *testing.T) {
 	}
 	if m, n := len(r.files()), len(r.srv.Items("contacts")); m != 5 || n != 5 {
 		t.Fatalf("after verify: local %d, server %d, want 5 and 5", m, n)
+	}
+}
+
+// A run stopped inside a windowed response leaves the folder marked
+// partial; the next run starts the folder over instead of continuing from
+// a key some servers cannot continue from, and ends with every item once.
+func TestInterruptedWindowStartsOver(t *testing.T) {
+	r := newRig(t, push.Version141)
+	for i := 0; i < 250; i++ {
+		r.srv.AddItem("contacts", contact(t, "W", fmt.Sprintf("Window%03d", i), ""))
+	}
+	r.f.Store = &crashingStore{Store: r.st, n: 150} // dies inside the second window
+	if err := r.f.Sync(context.Background()); err == nil {
+		t.Fatal("the crashing store did not crash")
+	}
+	fo, err := r.db.Folder(context.Background(), r.fid)
+	if err != nil || !fo.Partial {
+		t.Fatalf("folder not marked partial after stopping mid-response: %+v %v", fo, err)
+	}
+	r.open()
+	r.sync()
+	fo, _ = r.db.Folder(context.Background(), r.fid)
+	if fo.Partial {
+		t.Fatal("folder still partial after a complete sync")
+	}
+	if m, n := len(r.files()), len(r.srv.Items("contacts")); m != 250 || n != 250 {
+		t.Fatalf("local %d, server %d, want 250 and 250", m, n)
 	}
 }

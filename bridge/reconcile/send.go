@@ -190,7 +190,7 @@ func (f *Folder) sendLocal(ctx context.Context) (bool, error) {
 	_, err = f.Client.SyncFolder(ctx, easclient.SyncFolderRequest{
 		CollectionID: fo.ServerID, SyncKey: key, Options: syncOptions(fo), Commands: &cmds,
 	}, func(w *easclient.Window) error {
-		batch := state.ServerBatch{FromKey: key, NewKey: w.SyncKey}
+		batch := state.ServerBatch{FromKey: key, NewKey: w.SyncKey, Partial: w.More}
 		if first {
 			first = false
 			if err := f.recordSent(ctx, p, &batch, w.Responses, adds, changes, deletes); err != nil {

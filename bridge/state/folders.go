@@ -57,17 +57,20 @@ type Folder struct {
 	// FilterType); 0 syncs everything.
 	WindowDays int
 	State      FolderState
-	Updated    time.Time
+	// Partial reports that SyncKey was stored after a window the server
+	// said more followed (MoreAvailable): the response was not finished.
+	Partial bool
+	Updated time.Time
 }
 
 const folderCols = `id, account_id, server_id, parent_id, display_name, kind, sync_key,
-	store_kind, store_path, window_days, state, updated_at`
+	store_kind, store_path, window_days, state, updated_at, partial`
 
 func scanFolder(row interface{ Scan(...any) error }) (Folder, error) {
 	var f Folder
 	var updated int64
 	err := row.Scan(&f.ID, &f.Account, &f.ServerID, &f.ParentID, &f.DisplayName, &f.Kind,
-		&f.SyncKey, &f.StoreKind, &f.StorePath, &f.WindowDays, &f.State, &updated)
+		&f.SyncKey, &f.StoreKind, &f.StorePath, &f.WindowDays, &f.State, &updated, &f.Partial)
 	f.Updated = fromMillis(updated)
 	return f, err
 }
@@ -145,7 +148,7 @@ func (d *DB) Folders(ctx context.Context, account AccountID) ([]Folder, error) {
 // carry no items (an initial Sync with key "0", a reset after
 // InvalidSyncKey). Use ApplyServerBatch when items came with the key.
 func (d *DB) SetFolderSyncKey(ctx context.Context, id FolderID, key string) error {
-	res, err := d.db.ExecContext(ctx, `UPDATE folders SET sync_key = ?, updated_at = ? WHERE id = ?`,
+	res, err := d.db.ExecContext(ctx, `UPDATE folders SET sync_key = ?, partial = 0, updated_at = ? WHERE id = ?`,
 		key, millis(d.now()), id)
 	return affected("set sync key of folder", id, res, err)
 }

@@ -165,6 +165,8 @@ type ServerBatch struct {
 	// Acked are the client ids of pending operations the server accepted;
 	// they leave the queue in the same transaction.
 	Acked []string
+	// Partial marks NewKey as taken from a window with more to follow.
+	Partial bool
 }
 
 // ApplyServerBatch records b for the folder in one transaction: the items,
@@ -221,8 +223,8 @@ func (d *DB) ApplyServerBatch(ctx context.Context, folder FolderID, b ServerBatc
 				return fmt.Errorf("ack pending %q: %w", cid, err)
 			}
 		}
-		if _, err := sqltx.ExecContext(ctx, `UPDATE folders SET sync_key = ?, updated_at = ? WHERE id = ?`,
-			b.NewKey, millis(d.now()), folder); err != nil {
+		if _, err := sqltx.ExecContext(ctx, `UPDATE folders SET sync_key = ?, partial = ?, updated_at = ? WHERE id = ?`,
+			b.NewKey, b.Partial, millis(d.now()), folder); err != nil {
 			return err
 		}
 		return d.hook("synckey")

@@ -105,6 +105,11 @@ CREATE TABLE devices (
 	// XML), so a field the server dropped can be told from a field it
 	// never stored.
 	`ALTER TABLE items ADD COLUMN server_content BLOB;`,
+	// 3: whether the folder's SyncKey was stored in the middle of a
+	// windowed response (MoreAvailable), which a restart must not
+	// continue from: some servers forget items that share the last
+	// window's timestamp.
+	`ALTER TABLE folders ADD COLUMN partial INTEGER NOT NULL DEFAULT 0;`,
 }
 
 // SchemaVersion is the schema version this build writes.

@@ -173,6 +173,8 @@ func TestKillDuringInitialSyncLosesAndDuplicatesNothing(t *testing.T) {
 	lost := want - (got - dups)
 	t.Logf("kills=%d local-adds=%d local=%d server=%d lost=%d duplicated=%d", kills, local, got, len(server), lost, dups)
 	if got != want || len(server) != want {
-		t.Fatalf("local %d, server %d; want %d on both", got, len(server), want)
+		log, _ := os.ReadFile(filepath.Join(in.dirs.Data, "daemon.log"))
+		os.WriteFile("/tmp/kill-daemon.log", log, 0o644)
+		t.Fatalf("local %d, server %d; want %d on both (daemon log in /tmp/kill-daemon.log)", got, len(server), want)
 	}
 }
