@@ -10,32 +10,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cradle-sync/cradle/bridge/config"
-	"github.com/cradle-sync/cradle/bridge/engine"
-	"github.com/cradle-sync/cradle/bridge/secret"
 	"github.com/cradle-sync/cradle/formats/event"
 	"github.com/cradle-sync/cradle/formats/ical"
 	"github.com/cradle-sync/cradle/internal/sogotest"
 )
-
-func openCalendarInstall(t *testing.T, srv *sogotest.Server, user, pass, dir string) *engine.Engine {
-	t.Helper()
-	root := t.TempDir()
-	dirs := config.Dirs{Config: filepath.Join(root, "c"), Data: filepath.Join(root, "d")}
-	acc := config.Account{Name: "sogo", URL: srv.EASURL(), User: user,
-		Folders: []config.Folder{{ID: "vevent%2Fpersonal", Path: dir}}}
-	if err := config.Save(dirs.Config, &config.Config{Accounts: []config.Account{acc}}); err != nil {
-		t.Fatal(err)
-	}
-	secrets := &secret.File{Path: filepath.Join(dirs.Data, "secrets.json")}
-	secrets.Set("sogo", pass)
-	e, err := engine.Open(context.Background(), engine.Options{Dirs: dirs, Secrets: secrets})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { e.Close() })
-	return e
-}
 
 func itemsIn(t *testing.T, dir string) map[string]*event.Item {
 	t.Helper()
@@ -100,7 +78,7 @@ func TestLiveCorpusEventsRoundTripThroughSOGo(t *testing.T) {
 		os.WriteFile(filepath.Join(src, e.Name()), b, 0o600)
 		n++
 	}
-	a := openCalendarInstall(t, srv, user, pass, src)
+	a := openInstall(t, srv, user, pass, "vevent%2Fpersonal", src)
 	if err := a.SyncOnce(context.Background(), ""); err != nil {
 		t.Fatalf("push the corpus: %v", err)
 	}
@@ -108,7 +86,7 @@ func TestLiveCorpusEventsRoundTripThroughSOGo(t *testing.T) {
 		t.Fatalf("server has %d events, want the %d corpus events", got, n)
 	}
 	dst := filepath.Join(t.TempDir(), "b")
-	b := openCalendarInstall(t, srv, user, pass, dst)
+	b := openInstall(t, srv, user, pass, "vevent%2Fpersonal", dst)
 	if err := b.SyncOnce(context.Background(), ""); err != nil {
 		t.Fatalf("pull: %v", err)
 	}

@@ -20,13 +20,14 @@ import (
 	"github.com/cradle-sync/cradle/push/schema"
 )
 
-// openInstall opens an engine whose contacts go to dir, for the SOGo user.
-func openInstall(t *testing.T, srv *sogotest.Server, user, pass, dir string) *engine.Engine {
+// openInstall opens an engine for the SOGo user whose server folder
+// folderID (e.g. "vcard%2Fpersonal") is kept in the vdir dir.
+func openInstall(t *testing.T, srv *sogotest.Server, user, pass, folderID, dir string) *engine.Engine {
 	t.Helper()
 	root := t.TempDir()
 	dirs := config.Dirs{Config: filepath.Join(root, "c"), Data: filepath.Join(root, "d")}
 	acc := config.Account{Name: "sogo", URL: srv.EASURL(), User: user,
-		Folders: []config.Folder{{ID: "vcard%2Fpersonal", Path: dir}}}
+		Folders: []config.Folder{{ID: folderID, Path: dir}}}
 	if err := config.Save(dirs.Config, &config.Config{Accounts: []config.Account{acc}}); err != nil {
 		t.Fatal(err)
 	}
@@ -109,7 +110,7 @@ func TestLiveCorpusContactsRoundTripThroughSOGo(t *testing.T) {
 		os.WriteFile(filepath.Join(src, e.Name()), b, 0o600)
 		n++
 	}
-	a := openInstall(t, srv, user, pass, src)
+	a := openInstall(t, srv, user, pass, "vcard%2Fpersonal", src)
 	if err := a.SyncOnce(context.Background(), ""); err != nil {
 		t.Fatalf("push the corpus: %v", err)
 	}
@@ -117,7 +118,7 @@ func TestLiveCorpusContactsRoundTripThroughSOGo(t *testing.T) {
 		t.Fatalf("server has %d contacts, want the %d corpus cards", got, n)
 	}
 	dst := filepath.Join(t.TempDir(), "b")
-	b := openInstall(t, srv, user, pass, dst)
+	b := openInstall(t, srv, user, pass, "vcard%2Fpersonal", dst)
 	if err := b.SyncOnce(context.Background(), ""); err != nil {
 		t.Fatalf("pull: %v", err)
 	}
