@@ -79,6 +79,20 @@ func Open(ctx context.Context, o Options) (*Engine, error) {
 	if o.Debounce <= 0 {
 		o.Debounce = 300 * time.Millisecond
 	}
+	if o.Heartbeat == (session.HeartbeatPolicy{}) {
+		// CRADLE_MAX_HEARTBEAT caps the Ping heartbeat (e.g. "30s"): end-to-end
+		// tests run the real binary against a server that keeps serving an
+		// abandoned Ping until its heartbeat ends.
+		if v := os.Getenv("CRADLE_MAX_HEARTBEAT"); v != "" {
+			d, err := time.ParseDuration(v)
+			if err != nil || d < 10*time.Second {
+				return nil, fmt.Errorf("CRADLE_MAX_HEARTBEAT %q: want a duration of at least 10s", v)
+			}
+			p := session.DefaultHeartbeat
+			p.Max, p.Initial, p.Min, p.Step = d, min(p.Initial, d), min(p.Min, d/2), min(p.Step, d/4)
+			o.Heartbeat = p
+		}
+	}
 	if err := os.MkdirAll(o.Dirs.Data, 0o700); err != nil {
 		return nil, fmt.Errorf("data dir: %w", err)
 	}

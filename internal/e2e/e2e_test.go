@@ -43,7 +43,10 @@ type install struct {
 func newInstall(t *testing.T, srv *sogotest.Server, user, pass string) *install {
 	root := t.TempDir()
 	in := &install{t: t, dirs: config.Dirs{Config: filepath.Join(root, "config"), Data: filepath.Join(root, "data")}}
-	in.env = append(os.Environ(), "CRADLE_CONFIG_DIR="+in.dirs.Config, "CRADLE_DATA_DIR="+in.dirs.Data, "CRADLE_SECRETS=file")
+	in.env = append(os.Environ(), "CRADLE_CONFIG_DIR="+in.dirs.Config, "CRADLE_DATA_DIR="+in.dirs.Data, "CRADLE_SECRETS=file",
+		// Short Pings: SOGo serves an abandoned Ping until its heartbeat
+		// ends, and these tests stop daemons in every way.
+		"CRADLE_MAX_HEARTBEAT=30s")
 	cmd := exec.Command(binary, "account", "add", "sogo", "--url", srv.EASURL(), "--user", user, "--password-stdin")
 	cmd.Env = in.env
 	cmd.Stdin = strings.NewReader(pass + "\n")
@@ -89,7 +92,8 @@ func (in *install) waitState(state string, within time.Duration) {
 		}
 		time.Sleep(100 * time.Millisecond) // the daemon is another process: asking again is the only way
 	}
-	in.t.Fatalf("daemon did not reach %q within %v", state, within)
+	log, _ := os.ReadFile(filepath.Join(in.dirs.Data, "daemon.log"))
+	in.t.Fatalf("daemon did not reach %q within %v; its log:\n%s", state, within, log)
 }
 
 func (in *install) contactsDir() string {

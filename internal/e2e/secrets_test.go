@@ -21,7 +21,7 @@ func TestPasswordOnlyInTheSecretsStore(t *testing.T) {
 	srv.PutContact(t, user, pass, "a.vcf", "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:a\r\nFN:A B\r\nN:B;A;;;\r\nEND:VCARD\r\n")
 	in := newInstall(t, srv, user, pass)
 	cmd := in.start()
-	in.waitState("waiting", time.Minute) // it has synced and holds a Ping
+	in.waitState("waiting", 2*time.Minute) // it has synced and holds a Ping
 	cmd.Process.Kill()
 	cmd.Wait()
 	in.syncOnce()
