@@ -21,6 +21,7 @@ go test -run '^$' -bench 'SOGo' -benchtime 3x ./push/session/ | tee -a "$out"
 go test -run '^$' -bench 'InitialSync' -benchtime 1x ./bridge/reconcile/ | tee -a "$out"
 go test -run '^$' -bench 'SOGoInitialSync' -benchtime 1x -timeout 20m ./bridge/engine/ | tee -a "$out"
 go test -run '^$' -bench 'SOGoLocalSave' -benchtime 10x ./bridge/engine/ | tee -a "$out"
-go test -run '^$' -bench . -benchmem -skip 'SOGo|InitialSync' ./... | tee -a "$out"
+go test -run '^$' -bench 'DaemonIdle' -benchtime 1x ./internal/e2e/ | tee -a "$out"
+go test -run '^$' -bench . -benchmem -skip 'SOGo|InitialSync|DaemonIdle' ./... | tee -a "$out"
 echo
 go run ./internal/benchtable < "$out"

@@ -147,25 +147,23 @@ func (a *account) run(ctx context.Context) {
 		go a.checkIntegrity(ctx, iv)
 	}
 	for ctx.Err() == nil {
-		if a.e.paused.Load() {
+		// Pausing and resuming are events, not something to poll for:
+		// an idle daemon must not wake up on a timer.
+		paused, changed := a.e.pauseState()
+		if paused {
 			select {
 			case <-ctx.Done():
 				return
-			case <-time.After(200 * time.Millisecond):
+			case <-changed:
 				continue
 			}
 		}
 		sctx, cancel := context.WithCancel(ctx)
 		go func() {
-			for sctx.Err() == nil {
-				if a.e.paused.Load() {
-					cancel()
-					return
-				}
-				select {
-				case <-sctx.Done():
-				case <-time.After(200 * time.Millisecond):
-				}
+			select {
+			case <-sctx.Done():
+			case <-changed: // paused (a resume cannot come first)
+				cancel()
 			}
 		}()
 		err := a.sess.Run(sctx)

@@ -128,7 +128,7 @@ func (e *Engine) SyncNow(ctx context.Context, name string) error {
 
 // SetPaused pauses or resumes syncing of every account.
 func (e *Engine) SetPaused(ctx context.Context, paused bool) error {
-	e.paused.Store(paused)
+	e.setPaused(paused)
 	e.emit(api.Event{Type: "status", Detail: map[bool]string{true: "paused", false: "resumed"}[paused]})
 	return nil
 }

@@ -55,7 +55,9 @@ type Engine struct {
 
 	integrity time.Duration // full comparison with the server every this long; 0 = off
 
-	paused atomic.Bool
+	paused      atomic.Bool
+	pauseMu     sync.Mutex
+	pauseChange chan struct{} // closed and replaced whenever paused changes
 	quit   chan struct{}
 	quitMu sync.Once
 
@@ -132,6 +134,31 @@ func (e *Engine) Close() error { return e.db.Close() }
 
 // DB exposes the state database to the CLI's read-only commands.
 func (e *Engine) DB() *state.DB { return e.db }
+
+// pauseState returns whether syncing is paused and a channel closed at the
+// next change.
+func (e *Engine) pauseState() (bool, <-chan struct{}) {
+	e.pauseMu.Lock()
+	defer e.pauseMu.Unlock()
+	if e.pauseChange == nil {
+		e.pauseChange = make(chan struct{})
+	}
+	return e.paused.Load(), e.pauseChange
+}
+
+// setPaused records the new state and wakes everyone waiting for a change.
+func (e *Engine) setPaused(p bool) {
+	e.pauseMu.Lock()
+	defer e.pauseMu.Unlock()
+	if e.paused.Load() == p && e.pauseChange != nil {
+		return
+	}
+	e.paused.Store(p)
+	if e.pauseChange != nil {
+		close(e.pauseChange)
+	}
+	e.pauseChange = make(chan struct{})
+}
 
 // Run runs every account until ctx ends or Quit is called.
 func (e *Engine) Run(ctx context.Context) error {

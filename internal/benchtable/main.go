@@ -36,6 +36,8 @@ var rows = []row{
 	{"  Cradle's CPU time as a share of wall time", `BenchmarkSOGoInitialSync5000Contacts`, "cpu%", 10, true, "≤ 10 %"},
 	{"  peak RSS of the syncing process", `BenchmarkSOGoInitialSync5000Contacts`, "peak-RSS-MB", 150, true, "≤ 150 MB"},
 	{"Local file save → contact on the server (p50)", `BenchmarkSOGoLocalSaveToServer`, "ms-p50", 1500, true, "≤ 1,500 ms"},
+	{"cradle run idle against SOGo: CPU per minute", `BenchmarkDaemonIdle`, "cpu-s/idle-min", 0.06, true, "≤ 0.06 s/min"},
+	{"cradle run idle against SOGo: resident memory", `BenchmarkDaemonIdle`, "RSS-MB", 40, true, "≤ 40 MB"},
 	{"Initial sync, Cradle's side, per contact (in-process server)", `BenchmarkInitialSync1000Contacts`, "ms/item", 2, true, "≤ 2 ms/item"},
 	{"Vdir batch write, per item", `BenchmarkVdirApply100Creates`, "ms/item", 1, true, "≤ 1 ms/item"},
 	{"No-op rescan of a 10,000-file vdir", `BenchmarkScanNoop10000`, "ns/op", 100e6, true, "≤ 100 ms"},

@@ -35,12 +35,16 @@ func TestMain(m *testing.M) {
 }
 
 type install struct {
-	t    *testing.T
+	t    testing.TB
 	dirs config.Dirs
 	env  []string
 }
 
 func newInstall(t *testing.T, srv *sogotest.Server, user, pass string) *install {
+	return newInstallTB(t, srv, user, pass)
+}
+
+func newInstallTB(t testing.TB, srv *sogotest.Server, user, pass string) *install {
 	root := t.TempDir()
 	in := &install{t: t, dirs: config.Dirs{Config: filepath.Join(root, "config"), Data: filepath.Join(root, "data")}}
 	in.env = append(os.Environ(), "CRADLE_CONFIG_DIR="+in.dirs.Config, "CRADLE_DATA_DIR="+in.dirs.Data, "CRADLE_SECRETS=file",
