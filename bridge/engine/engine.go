@@ -58,8 +58,8 @@ type Engine struct {
 	paused      atomic.Bool
 	pauseMu     sync.Mutex
 	pauseChange chan struct{} // closed and replaced whenever paused changes
-	quit   chan struct{}
-	quitMu sync.Once
+	quit        chan struct{}
+	quitMu      sync.Once
 
 	mu       sync.Mutex // guards accounts
 	accounts []*account
