@@ -19,6 +19,11 @@ func textValue(pr *vcard.Property) string {
 	if pr.Name == "TEL" && len(v) > 4 && strings.EqualFold(v[:4], "tel:") {
 		v = v[4:]
 	}
+	if pr.Name == "EMAIL" || pr.Name == "TEL" {
+		// Addresses and numbers: surrounding blanks carry nothing, and a
+		// card written back would lose them anyway.
+		v = strings.TrimSpace(v)
+	}
 	return v
 }
 
