@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -70,6 +71,15 @@ redacted from the output.`,
 	cmd.MarkFlagRequired("url")
 	cmd.MarkFlagRequired("user")
 	return cmd
+}
+
+// addedFolders lists a FolderSync response's folders; a response without
+// changes (nothing to list) gives none rather than a nil dereference.
+func addedFolders(r *push.FolderSyncResponse) []push.Folder {
+	if r == nil || r.Changes == nil {
+		return nil
+	}
+	return r.Changes.Add
 }
 
 func readPassword(e *env, fromStdin bool) (string, error) {
@@ -143,7 +153,7 @@ func runDebugEAS(ctx context.Context, e *env, f easFlags, args []string) error {
 			return err
 		}
 		fmt.Fprintf(e.stdout, "%-32s %-6s %-10s %s\n", "ID", "TYPE", "CLASS", "NAME")
-		for _, a := range resp.Changes.Add {
+		for _, a := range addedFolders(resp) {
 			fmt.Fprintf(e.stdout, "%-32s %-6d %-10s %s\n", a.ServerID, a.Type, a.Type.Class(), a.DisplayName)
 		}
 		return nil
@@ -165,35 +175,23 @@ func runDebugEAS(ctx context.Context, e *env, f easFlags, args []string) error {
 		fmt.Fprintf(e.stdout, "%d changes; SyncKey now %s\n", n, key)
 		return nil
 	case "ping":
+		fs, err := c.FolderSync(ctx, "0")
+		if err != nil {
+			return err
+		}
 		var folders []push.PingFolder
-		if len(args) > 1 {
-			fs, err := c.FolderSync(ctx, "0")
-			if err != nil {
-				return err
+		for _, a := range addedFolders(fs) {
+			cl := a.Type.Class()
+			wanted := len(args) == 1 && (cl == push.ClassContacts || cl == push.ClassCalendar || cl == push.ClassTasks)
+			if len(args) > 1 && slices.Contains(args[1:], a.ServerID) {
+				wanted = true
 			}
-			for _, id := range args[1:] {
-				class := ""
-				for _, a := range fs.Changes.Add {
-					if a.ServerID == id {
-						class = a.Type.Class()
-					}
-				}
-				if class == "" {
-					return fmt.Errorf("folder %q: not in the server's folder list", id)
-				}
-				folders = append(folders, push.PingFolder{ID: id, Class: class})
+			if wanted {
+				folders = append(folders, push.PingFolder{ID: a.ServerID, Class: cl})
 			}
-		} else {
-			fs, err := c.FolderSync(ctx, "0")
-			if err != nil {
-				return err
-			}
-			for _, a := range fs.Changes.Add {
-				switch cl := a.Type.Class(); cl {
-				case push.ClassContacts, push.ClassCalendar, push.ClassTasks:
-					folders = append(folders, push.PingFolder{ID: a.ServerID, Class: cl})
-				}
-			}
+		}
+		if len(args) > 1 && len(folders) != len(args)-1 {
+			return fmt.Errorf("folders %q: not all are in the server's folder list", args[1:])
 		}
 		// A Ping on a folder the server keeps no sync state for is never
 		// answered with changes; prime each one first.
