@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptrace"
+	"strings"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -73,5 +74,8 @@ func (d *staleConnDoer) Do(req *http.Request) (*http.Response, error) {
 
 func connDropped(err error) bool {
 	return errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
-		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE)
+		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE) ||
+		// net/http's own report of the same race; its error value is
+		// unexported, so only the text identifies it.
+		strings.Contains(err.Error(), "server closed idle connection")
 }

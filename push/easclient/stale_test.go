@@ -113,3 +113,9 @@ func TestHeldRequestCutIsNotRetried(t *testing.T) {
 		t.Fatalf("cut reported after %v as %v; want one attempt ending in a dropped connection", time.Since(start), err)
 	}
 }
+
+func TestServerClosedIdleCountsAsDropped(t *testing.T) {
+	if !connDropped(errors.New(`Post "http://x/": http: server closed idle connection`)) {
+		t.Fatal("net/http's closed-idle error is not recognised as a dropped connection")
+	}
+}
