@@ -45,17 +45,37 @@ type Proxy struct {
 }
 
 type link struct {
-	client, server net.Conn
-	once           sync.Once
+	client net.Conn
+
+	mu     sync.Mutex // guards server and closed
+	server net.Conn
+	closed bool
 }
 
 func (l *link) close() {
-	l.once.Do(func() {
-		l.client.Close()
-		if l.server != nil {
-			l.server.Close()
-		}
-	})
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.closed {
+		return
+	}
+	l.closed = true
+	l.client.Close()
+	if l.server != nil {
+		l.server.Close()
+	}
+}
+
+// setServer attaches the server side, or reports false (and closes s) if
+// the link was cut while it was being dialled.
+func (l *link) setServer(s net.Conn) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.closed {
+		s.Close()
+		return false
+	}
+	l.server = s
+	return true
 }
 
 // Start listens on a free loopback port and forwards to target.
@@ -159,13 +179,14 @@ func (p *Proxy) serve(l *link) {
 	if err != nil {
 		return
 	}
-	l.server = s
+	if !l.setServer(s) {
+		return
+	}
 	p.mu.Lock()
 	gone := p.closed
 	p.mu.Unlock()
 	if gone {
-		s.Close()
-		return
+		return // Close cuts every link, this one included
 	}
 	done := make(chan struct{}, 2)
 	go func() { p.pipe(s, l.client, &p.up); done <- struct{}{} }()
