@@ -110,3 +110,52 @@ type Backend interface {
 	// Quit asks the daemon to stop.
 	Quit(ctx context.Context) error
 }
+
+// Device is one phone or storage the daemon knows: configured, attached,
+// or both.
+type Device struct {
+	// Name is the user's name for the device (adb phones: the model
+	// until renamed).
+	Name string `json:"name"`
+	// Driver is adb, gammu or folder.
+	Driver string `json:"driver"`
+	// ID identifies the hardware (adb serial, gammu port, folder path).
+	ID string `json:"id,omitempty"`
+	// State: attached, detached, syncing, unauthorized (the phone must
+	// accept this computer's key), unpaired, or error.
+	State string `json:"state"`
+	Error string `json:"error,omitempty"`
+	// Account, Contacts and Calendar say what the device is paired with
+	// (folder ids as in Status); empty when unpaired.
+	Account  string `json:"account,omitempty"`
+	Contacts string `json:"contacts,omitempty"`
+	Calendar string `json:"calendar,omitempty"`
+	// LastReconcile is when the device was last brought in step.
+	LastReconcile time.Time `json:"last_reconcile,omitzero"`
+	// SafeToUnplug reports that nothing is being written to the device.
+	SafeToUnplug bool `json:"safe_to_unplug"`
+}
+
+// ActivityLog is implemented by backends that keep recent events, so a
+// window opened later can show what happened before it.
+type ActivityLog interface {
+	// Activity returns up to limit most recent events, oldest first.
+	Activity(ctx context.Context, limit int) ([]Event, error)
+}
+
+// DeviceBackend is implemented by daemons that follow phones.
+type DeviceBackend interface {
+	// Devices lists configured and attached devices.
+	Devices(ctx context.Context) ([]Device, error)
+	// SyncDevice reconciles the named paired device now; it fails when
+	// the device is not attached or not paired.
+	SyncDevice(ctx context.Context, name string) error
+}
+
+// Reloader is implemented by backends that can pick up a changed
+// configuration (accounts added or removed) without a restart.
+type Reloader interface {
+	// Reload re-reads the configuration: sessions of new accounts start,
+	// those of removed accounts stop, others are left running.
+	Reload(ctx context.Context) error
+}
