@@ -38,6 +38,9 @@ type account struct {
 	// of row is guarded by mu.
 	id       state.AccountID
 	deviceID string
+	// life is guarded by e.mu: Run and Reload start and stop the
+	// account under it.
+	life lifecycle
 
 	mu      sync.Mutex // guards the fields below
 	row     state.Account
@@ -127,9 +130,13 @@ func (a *account) run(ctx context.Context) {
 		a.runCtx = nil
 		a.mu.Unlock()
 	}()
+	// The helpers below are waited for, so everything the account
+	// reports (its final "stopped" included) comes before run returns.
+	var helpers sync.WaitGroup
+	defer helpers.Wait()
 	sub, unsub := a.sess.Subscribe()
-	defer unsub()
-	go func() {
+	defer unsub() // ends the status forwarder; runs before Wait
+	helpers.Go(func() {
 		last := ""
 		for st := range sub {
 			if s := st.State.String(); s != last {
@@ -142,9 +149,9 @@ func (a *account) run(ctx context.Context) {
 				a.e.emit(ev)
 			}
 		}
-	}()
+	})
 	if iv := a.e.integrity; iv > 0 {
-		go a.checkIntegrity(ctx, iv)
+		helpers.Go(func() { a.checkIntegrity(ctx, iv) })
 	}
 	for ctx.Err() == nil {
 		// Pausing and resuming are events, not something to poll for:

@@ -30,10 +30,7 @@ func (e *Engine) Status(ctx context.Context) (api.Status, error) {
 		}
 		st.Accounts = append(st.Accounts, la)
 	}
-	e.mu.Lock()
-	accounts := append([]*account(nil), e.accounts...)
-	e.mu.Unlock()
-	for _, a := range accounts {
+	for _, a := range e.snapshot() {
 		ss := a.sess.Status()
 		aa := api.Account{Name: a.cfg.Name, URL: a.cfg.URL, User: a.cfg.User, State: ss.State.String(),
 			Error: ss.Err, NextRetry: ss.NextRetry, LastSync: ss.LastSync}
@@ -111,11 +108,9 @@ func countFiles(dir string) int {
 // SyncNow asks the account's session (or every session) to sync now.
 func (e *Engine) SyncNow(ctx context.Context, name string) error {
 	if name == "" {
-		e.mu.Lock()
-		for _, a := range e.accounts {
+		for _, a := range e.snapshot() {
 			a.sess.SyncNow()
 		}
-		e.mu.Unlock()
 		return nil
 	}
 	a, err := e.account(name)
@@ -136,7 +131,7 @@ func (e *Engine) SetPaused(ctx context.Context, paused bool) error {
 // Conflicts lists the open conflicts.
 func (e *Engine) Conflicts(ctx context.Context) ([]api.Conflict, error) {
 	var out []api.Conflict
-	for _, a := range e.accounts {
+	for _, a := range e.snapshot() {
 		rows, err := e.db.Folders(ctx, a.id)
 		if err != nil {
 			return nil, err
@@ -184,7 +179,7 @@ func (e *Engine) Conflict(ctx context.Context, id int64) (api.Conflict, error) {
 }
 
 func (e *Engine) findConflict(ctx context.Context, id int64) (*account, state.Folder, state.Conflict, error) {
-	for _, a := range e.accounts {
+	for _, a := range e.snapshot() {
 		rows, err := e.db.Folders(ctx, a.id)
 		if err != nil {
 			return nil, state.Folder{}, state.Conflict{}, err

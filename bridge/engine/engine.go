@@ -4,7 +4,9 @@
 //
 // Ownership: the Engine owns the database and the accounts; each account
 // owns its session, its folders and their watchers, and everything an
-// account starts stops when the context given to Run ends.
+// account starts stops when the context given to Run ends, or earlier
+// when Reload finds the account gone from the configuration (each
+// account runs in its own child of Run's context).
 package engine
 
 import (
@@ -18,7 +20,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/cradle-sync/cradle/bridge/api"
 	"github.com/cradle-sync/cradle/bridge/config"
 	"github.com/cradle-sync/cradle/bridge/secret"
 	"github.com/cradle-sync/cradle/bridge/state"
@@ -61,8 +62,14 @@ type Engine struct {
 	quit        chan struct{}
 	quitMu      sync.Once
 
-	mu       sync.Mutex // guards accounts
+	reloadMu sync.Mutex // one Reload at a time; guards lingering
+	// lingering are accounts Reload stopped but could not wait for; the
+	// next Reload waits for them before opening anything.
+	lingering []*account
+
+	mu       sync.Mutex // guards accounts and run
 	accounts []*account
+	run      *runState // set while Run is active
 }
 
 // Open loads the configuration and the state database and prepares every
@@ -160,18 +167,17 @@ func (e *Engine) setPaused(p bool) {
 	e.pauseChange = make(chan struct{})
 }
 
-// Run runs every account until ctx ends or Quit is called.
+// Run runs every account until ctx ends or Quit is called. Accounts
+// that Reload adds while Run is active start at once; Run returns after
+// every account it ran, Reload's included, has stopped.
 func (e *Engine) Run(ctx context.Context) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var wg sync.WaitGroup
 	e.mu.Lock()
+	e.run = &runState{ctx: ctx, wg: &wg}
 	for _, a := range e.accounts {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			a.run(ctx)
-		}()
+		e.startLocked(a)
 	}
 	e.mu.Unlock()
 	select {
@@ -179,6 +185,10 @@ func (e *Engine) Run(ctx context.Context) error {
 	case <-e.quit:
 		cancel()
 	}
+	// Cleared before Wait so Reload cannot Add to a group being waited on.
+	e.mu.Lock()
+	e.run = nil
+	e.mu.Unlock()
 	wg.Wait()
 	return nil
 }
@@ -188,7 +198,7 @@ func (e *Engine) Run(ctx context.Context) error {
 func (e *Engine) SyncOnce(ctx context.Context, name string) error {
 	var errs []error
 	found := name == ""
-	for _, a := range e.accounts {
+	for _, a := range e.snapshot() {
 		if name != "" && a.cfg.Name != name {
 			continue
 		}
@@ -239,47 +249,4 @@ func (e *Engine) openLocal() error {
 		}
 	}
 	return nil
-}
-
-func (e *Engine) emit(ev api.Event) {
-	if ev.Time.IsZero() {
-		ev.Time = time.Now()
-	}
-	e.hub.publish(ev)
-}
-
-// eventHub fans events out to subscribers without ever blocking the
-// engine: a full subscriber misses events.
-type eventHub struct {
-	mu   sync.Mutex
-	subs map[chan api.Event]struct{}
-}
-
-func (h *eventHub) publish(ev api.Event) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	for ch := range h.subs {
-		select {
-		case ch <- ev:
-		default:
-		}
-	}
-}
-
-func (h *eventHub) subscribe(ctx context.Context) <-chan api.Event {
-	ch := make(chan api.Event, 64)
-	h.mu.Lock()
-	if h.subs == nil {
-		h.subs = map[chan api.Event]struct{}{}
-	}
-	h.subs[ch] = struct{}{}
-	h.mu.Unlock()
-	go func() {
-		<-ctx.Done()
-		h.mu.Lock()
-		delete(h.subs, ch)
-		close(ch)
-		h.mu.Unlock()
-	}()
-	return ch
 }
