@@ -36,7 +36,8 @@ const (
 )
 
 // Error is a failure the daemon answered with: its HTTP status and the
-// message it gave. A 404 matches fs.ErrNotExist under errors.Is.
+// message it gave. A 404 matches fs.ErrNotExist and a 501 matches
+// ErrUnsupported under errors.Is.
 type Error struct {
 	StatusCode int
 	Message    string
@@ -46,10 +47,17 @@ func (e *Error) Error() string {
 	return fmt.Sprintf("cradle daemon: %s (%d)", e.Message, e.StatusCode)
 }
 
-// Is reports whether a 404 is being compared with fs.ErrNotExist, so
-// callers test "no such conflict" without knowing about HTTP.
+// Is reports whether a 404 is being compared with fs.ErrNotExist or a
+// 501 with ErrUnsupported, so callers test "no such conflict" or "this
+// daemon cannot do that" without knowing about HTTP.
 func (e *Error) Is(target error) bool {
-	return target == fs.ErrNotExist && e.StatusCode == http.StatusNotFound
+	switch target {
+	case fs.ErrNotExist:
+		return e.StatusCode == http.StatusNotFound
+	case ErrUnsupported:
+		return e.StatusCode == http.StatusNotImplemented
+	}
+	return false
 }
 
 // Client talks to one daemon. Its methods are safe for concurrent use;
@@ -164,14 +172,19 @@ func (c *Client) call(ctx context.Context, method, path string, q url.Values, ou
 	return nil
 }
 
-// send performs a request and returns a 2xx response with its body open;
+// send performs a request for the escaped path and returns a 2xx response with its body open;
 // any other answer becomes an *Error.
 func (c *Client) send(ctx context.Context, method, path string, q url.Values) (*http.Response, error) {
 	if c.pathErr != nil {
 		return nil, fmt.Errorf("%w: %w", ErrNotRunning, c.pathErr)
 	}
 	// The host is a placeholder: the transport always dials the socket.
-	u := url.URL{Scheme: "http", Host: "cradle", Path: path, RawQuery: q.Encode()}
+	// path is already escaped (a device name may hold a slash).
+	unescaped, err := url.PathUnescape(path)
+	if err != nil {
+		return nil, fmt.Errorf("%s %s: %w", method, path, err)
+	}
+	u := url.URL{Scheme: "http", Host: "cradle", Path: unescaped, RawPath: path, RawQuery: q.Encode()}
 	req, err := http.NewRequestWithContext(ctx, method, u.String(), nil)
 	if err != nil {
 		return nil, fmt.Errorf("%s %s: %w", method, path, err)

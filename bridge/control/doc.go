@@ -22,6 +22,15 @@
 //	GET  /v1/events                                  api.Event per line, until the client leaves
 //	POST /v1/quit
 //
+// Routes served only when the Backend implements the optional interface
+// (api.ActivityLog, api.DeviceBackend, api.Reloader); otherwise they
+// answer 501 Not Implemented:
+//
+//	GET  /v1/activity?limit=N                        []api.Event, oldest first (0 or absent = all kept)
+//	GET  /v1/devices                                 []api.Device
+//	POST /v1/devices/{name}/sync                     reconcile a paired device now
+//	POST /v1/reload                                  re-read the configuration
+//
 // Actions answer 204 No Content. Failures answer {"error": "..."} with a
-// 4xx or 5xx status. Package app/client is the matching client.
+// 4xx or 5xx status; a Backend error matching fs.ErrNotExist is a 404. Package app/client is the matching client.
 package control

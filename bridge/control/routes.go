@@ -31,6 +31,11 @@ var routes = map[string]route{
 	"/v1/mass-delete/allow":      {http.MethodPost, PermWrite, (*Server).serveAllowMassDelete},
 	"/v1/events":                 {http.MethodGet, PermRead, (*Server).serveEvents},
 	"/v1/quit":                   {http.MethodPost, PermWrite, (*Server).serveQuit},
+	// Optional: 501 when the Backend lacks the interface (optional.go).
+	"/v1/activity":            {http.MethodGet, PermRead, (*Server).serveActivity},
+	"/v1/devices":             {http.MethodGet, PermRead, (*Server).serveDevices},
+	"/v1/devices/{name}/sync": {http.MethodPost, PermWrite, (*Server).serveSyncDevice},
+	"/v1/reload":              {http.MethodPost, PermWrite, (*Server).serveReload},
 }
 
 func (s *Server) handler() http.Handler {
@@ -80,7 +85,8 @@ func (s *Server) guard(rt route) http.Handler {
 		r.Body = http.MaxBytesReader(w, r.Body, maxBody)
 		if err := rt.serve(s, w, r); err != nil {
 			code := statusOf(err)
-			if code >= 500 {
+			// 501 is the client asking an older daemon: not a failure.
+			if code >= 500 && code != http.StatusNotImplemented {
 				s.logger().Error("control: request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 			}
 			writeError(w, code, err.Error())

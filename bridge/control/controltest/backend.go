@@ -17,9 +17,12 @@ import (
 // Publish drops them, as the Backend contract allows for slow readers.
 const SubscriptionBuffer = 8
 
-// Backend is an in-memory api.Backend. It records every call, serves the
-// status and conflicts it was given, and fans out published events.
-// The zero value is not usable; call NewBackend.
+// Backend is an in-memory api.Backend that also implements the optional
+// api.ActivityLog, api.DeviceBackend and api.Reloader. It records every
+// call, serves the status, conflicts and devices it was given, fans out
+// published events and keeps them for Activity. The zero value is not
+// usable; call NewBackend. Wrap it with Basic to play a daemon without
+// the optional interfaces.
 type Backend struct {
 	mu        sync.Mutex
 	status    api.Status
@@ -28,6 +31,8 @@ type Backend struct {
 	calls     []string
 	subs      map[chan api.Event]struct{}
 	dropped   int
+	published []api.Event
+	devices   []api.Device
 	changed   chan struct{} // closed and replaced when subs changes
 	quit      chan struct{}
 	quitOnce  sync.Once
@@ -181,10 +186,12 @@ func (b *Backend) Subscribe(ctx context.Context) <-chan api.Event {
 }
 
 // Publish offers ev to every subscription without waiting; a full one
-// loses it. It returns how many subscriptions took it.
+// loses it. Activity returns it afterwards either way. It returns how
+// many subscriptions took it.
 func (b *Backend) Publish(ev api.Event) int {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	b.published = append(b.published, ev)
 	n := 0
 	for ch := range b.subs {
 		select {
@@ -226,4 +233,68 @@ func (b *Backend) notifyLocked() {
 	b.changed = make(chan struct{})
 }
 
-var _ api.Backend = (*Backend)(nil)
+// Activity returns up to limit of the most recently published events,
+// oldest first; limit <= 0 returns them all.
+func (b *Backend) Activity(_ context.Context, limit int) ([]api.Event, error) {
+	if err := b.record("Activity %d", limit); err != nil {
+		return nil, err
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	evs := b.published
+	if limit > 0 && len(evs) > limit {
+		evs = evs[len(evs)-limit:]
+	}
+	return append([]api.Event(nil), evs...), nil
+}
+
+// SetDevices replaces the devices Devices lists and SyncDevice knows.
+func (b *Backend) SetDevices(ds ...api.Device) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.devices = append([]api.Device(nil), ds...)
+}
+
+// Devices returns the devices given to SetDevices.
+func (b *Backend) Devices(context.Context) ([]api.Device, error) {
+	if err := b.record("Devices"); err != nil {
+		return nil, err
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return append([]api.Device(nil), b.devices...), nil
+}
+
+// SyncDevice records the call; an unknown name fails matching
+// fs.ErrNotExist, and a device that is not attached fails too.
+func (b *Backend) SyncDevice(_ context.Context, name string) error {
+	if err := b.record("SyncDevice %s", name); err != nil {
+		return err
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for _, d := range b.devices {
+		if d.Name != name {
+			continue
+		}
+		if d.State == "detached" {
+			return fmt.Errorf("device %s is not attached", name)
+		}
+		return nil
+	}
+	return fmt.Errorf("device %q: %w", name, fs.ErrNotExist)
+}
+
+// Reload records the call.
+func (b *Backend) Reload(context.Context) error { return b.record("Reload") }
+
+// Basic hides every method of b beyond api.Backend, the way a daemon
+// without the optional interfaces looks to the control server.
+func Basic(b api.Backend) api.Backend { return struct{ api.Backend }{b} }
+
+var (
+	_ api.Backend       = (*Backend)(nil)
+	_ api.ActivityLog   = (*Backend)(nil)
+	_ api.DeviceBackend = (*Backend)(nil)
+	_ api.Reloader      = (*Backend)(nil)
+)
