@@ -30,12 +30,33 @@ func FromEAS(e *schema.Event, base *Item, opts Options) (_ *Item, _ Report, err 
 	if e == nil {
 		return nil, Report{}, fmt.Errorf("event from ActiveSync: nil event")
 	}
+	e, filled := withImpliedRecurrence(e, opts)
+	var it *Item
+	var rep Report
 	if base == nil {
 		c := newConverter(nil, opts)
-		it, err := c.fresh(e, nil)
-		return it, *c.rep, err
+		it, err = c.fresh(e, nil)
+		rep = *c.rep
+	} else {
+		it, rep, err = merge(e, base, opts)
 	}
-	return merge(e, base, opts)
+	if len(filled) > 0 {
+		rep.notef("Recurrence without %s: taken from StartTime", strings.Join(filled, ", "))
+	}
+	return it, rep, err
+}
+
+// withImpliedRecurrence returns e, or a shallow copy whose Recurrence has
+// the fields a server omitted filled in (see impliedRecurrence).
+func withImpliedRecurrence(e *schema.Event, opts Options) (*schema.Event, []string) {
+	if e.Recurrence == nil || e.StartTime == nil {
+		return e, nil
+	}
+	zone := newConverter(nil, opts).zoneOf(e)
+	r, filled := impliedRecurrence(e.Recurrence, e.StartTime.In(zone.Loc))
+	out := *e
+	out.Recurrence = r
+	return &out, filled
 }
 
 // zoneOf resolves the event's TIME_ZONE_INFORMATION.
@@ -185,6 +206,7 @@ type easFields struct {
 	meeting           *schema.MeetingStatus
 	dtstamp           *schema.EventTime
 	disallow          *schema.Bool
+	server            serverSet
 }
 
 func eventFields(e *schema.Event) easFields {
@@ -192,7 +214,7 @@ func eventFields(e *schema.Event) easFields {
 		uid: e.UID, start: e.StartTime, end: e.EndTime, subject: e.Subject, body: e.Body, location: e.Location,
 		place: e.Place, reminder: e.Reminder, sensitivity: e.Sensitivity, busy: e.BusyStatus, categories: e.Categories,
 		attendees: e.Attendees, orgName: e.OrganizerName, orgEmail: e.OrganizerEmail, meeting: e.MeetingStatus,
-		dtstamp: e.DtStamp, disallow: e.DisallowNewTimeProposal,
+		dtstamp: e.DtStamp, disallow: e.DisallowNewTimeProposal, server: eventServerSet(e),
 	}
 }
 
@@ -239,6 +261,7 @@ func overlay(e *schema.Event, x schema.EventException) easFields {
 	if x.DtStamp != nil {
 		f.dtstamp = x.DtStamp
 	}
+	f.server.overlay(x)
 	return f
 }
 
@@ -361,6 +384,9 @@ func (c *converter) freshComponent(e *schema.Event, f easFields, w when) *ical.C
 	}
 	if f.disallow != nil {
 		v.Add(&ical.Prop{Name: "X-MICROSOFT-DISALLOW-COUNTER", Value: strings.ToUpper(fmt.Sprint(bool(*f.disallow)))})
+	}
+	for _, p := range f.server.props() {
+		v.Add(p)
 	}
 	if f.reminder != nil {
 		v.Children = append(v.Children, alarmComponent(*f.reminder))

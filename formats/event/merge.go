@@ -17,11 +17,11 @@ var mappedNames = map[string]bool{
 	"UID": true, "DTSTAMP": true, "DTSTART": true, "DTEND": true, "DURATION": true, "SUMMARY": true,
 	"DESCRIPTION": true, "LOCATION": true, "CLASS": true, "TRANSP": true, "X-MICROSOFT-CDO-BUSYSTATUS": true,
 	"CATEGORIES": true, "ORGANIZER": true, "ATTENDEE": true, "STATUS": true, "RECURRENCE-ID": true,
-	"X-MICROSOFT-DISALLOW-COUNTER": true,
+	"X-MICROSOFT-DISALLOW-COUNTER": true, propReplyTime: true, propConfLink: true, propExternalLink: true,
 }
 
 func merge(e *schema.Event, base *Item, opts Options) (*Item, Report, error) {
-	e0, rep, err := ToEAS(base, opts)
+	e0, rep, err := toEASWithServerSet(base, opts)
 	if err != nil {
 		return nil, rep, fmt.Errorf("merge into %q: base: %w", base.UID, err)
 	}
@@ -43,6 +43,10 @@ func merge(e *schema.Event, base *Item, opts Options) (*Item, Report, error) {
 	}
 	for _, vt := range fr.Calendar.ChildrenNamed("VTIMEZONE") {
 		ensureComponent(it.Calendar, vt)
+	}
+	if base.Master == nil && e0.Recurrence != nil {
+		c.mergeOrphans(it, e, e0, fr)
+		return it, rep, nil
 	}
 	src := fr.Master
 
@@ -105,6 +109,7 @@ func merge(e *schema.Event, base *Item, opts Options) (*Item, Report, error) {
 	if changed(e.Reminder, e0.Reminder) {
 		c.mergeReminder(target, e.Reminder)
 	}
+	mergeServerSet(target, eventServerSet(e), eventServerSet(e0))
 	if it.Master != nil {
 		if changed(e.Recurrence, e0.Recurrence) {
 			replaceProps(target, []string{"RRULE"}, src.PropsNamed("RRULE"))
@@ -404,7 +409,7 @@ func (c *converter) mergeExceptions(it *Item, e, e0 *schema.Event, fr *Item) {
 		o = o.Clone()
 		if baseOverride != nil {
 			for _, p := range baseOverride.Props {
-				if !mappedNames[p.Name] {
+				if !mappedNames[p.Name] && !hasProp(o, p) {
 					o.Add(p)
 				}
 			}
@@ -476,4 +481,16 @@ func insertAfter(cal *ical.Component, after, c *ical.Component) {
 		}
 	}
 	cal.Children = append(cal.Children, c)
+}
+
+// hasProp reports whether c has a property equal to p (name, parameters
+// and value), such as the CONFERENCE a rewritten override already got
+// from the server's link.
+func hasProp(c *ical.Component, p *ical.Prop) bool {
+	for _, q := range c.PropsNamed(p.Name) {
+		if q.Value == p.Value && fmt.Sprint(q.Params) == fmt.Sprint(p.Params) {
+			return true
+		}
+	}
+	return false
 }

@@ -382,3 +382,61 @@ func fromRecurrence(r *schema.Recurrence, untilValue func(time.Time) string) (st
 	}
 	return strings.Join(parts, ";"), nil
 }
+
+// impliedRecurrence returns r with the pattern fields that MS-ASCAL
+// requires but a server left out filled from the series' first start
+// (local to the event's zone), and the names of the fields it filled.
+// SOGo 5.8 stores an EAS DayOfMonth as BYMONTHDAY and then answers
+// <Recurrence><Type>2</Type></Recurrence> for it, dropping the rule's
+// day; a rule without its BY-part means "like the first instance" in
+// iCalendar, which is what is filled in. r itself is not modified.
+func impliedRecurrence(r *schema.Recurrence, start time.Time) (*schema.Recurrence, []string) {
+	out := *r
+	var filled []string
+	if out.Interval == nil {
+		// Absent means every period; ToEAS always writes it, so a base
+		// must compare equal to a server that leaves it out.
+		out.Interval = intp(1)
+	}
+	day := func() {
+		if out.DayOfMonth == nil {
+			out.DayOfMonth = intp(start.Day())
+			filled = append(filled, "DayOfMonth")
+		}
+	}
+	month := func() {
+		if out.MonthOfYear == nil {
+			out.MonthOfYear = intp(int(start.Month()))
+			filled = append(filled, "MonthOfYear")
+		}
+	}
+	weekday := func() {
+		if out.DayOfWeek == nil || *out.DayOfWeek == 0 {
+			d := schema.DayOfWeek(1 << start.Weekday())
+			out.DayOfWeek = &d
+			filled = append(filled, "DayOfWeek")
+		}
+	}
+	nth := func() {
+		if out.WeekOfMonth == nil {
+			out.WeekOfMonth = intp((start.Day()-1)/7 + 1)
+			filled = append(filled, "WeekOfMonth")
+		}
+		weekday()
+	}
+	switch r.Type {
+	case schema.RecurWeekly:
+		weekday()
+	case schema.RecurMonthly:
+		day()
+	case schema.RecurMonthlyNth:
+		nth()
+	case schema.RecurYearly:
+		month()
+		day()
+	case schema.RecurYearlyNth:
+		month()
+		nth()
+	}
+	return &out, filled
+}

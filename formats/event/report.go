@@ -112,6 +112,47 @@ func (r *Report) Lost() []PropStatus {
 	return out
 }
 
+// Notes of kept-locally schedule properties that make no difference
+// between the local file and the server, so Warnings passes over them.
+const (
+	// RRULE, EXDATE and RDATE on an override (or on overrides whose
+	// master is absent) define no instances: Occurrences and calendar
+	// clients read them on the master only.
+	noteNotARule = "not the master's rule: defines no instances here either"
+	// A lone override without master goes as a plain event at its own
+	// time: the occurrence is the same, only the link to a series is not.
+	noteSingleOrphan = "orphan override: sent as a single event"
+)
+
+// scheduleProps change when an item occurs.
+var scheduleProps = map[string]bool{
+	"DTSTART": true, "DTEND": true, "DURATION": true, "RRULE": true, "EXRULE": true,
+	"RDATE": true, "EXDATE": true, "RECURRENCE-ID": true,
+}
+
+// Warnings returns one sentence per property that changes when the item
+// occurs but does not reach the server (kept locally or lost): an RDATE, a
+// rule or override ActiveSync cannot express. The server and every other
+// device then show a different schedule than the local file, which the
+// user has to be told; each sentence names the item and the line. Other
+// kept-locally properties (alarm actions, X- properties) change nothing
+// anyone sees elsewhere and give no warning.
+func (r *Report) Warnings() []string {
+	var out []string
+	for _, p := range r.Props {
+		if p.Status == Carried || !scheduleProps[p.Prop] || p.Note == noteNotARule || p.Note == noteSingleOrphan {
+			continue
+		}
+		w := fmt.Sprintf("event %q: %s %s (line %d) is %s: the server and other devices will not have the occurrences it adds, moves or removes",
+			r.UID, p.Component, p.Prop, p.Line, p.Status)
+		if p.Note != "" {
+			w += " (" + p.Note + ")"
+		}
+		out = append(out, w)
+	}
+	return out
+}
+
 func (r *Report) add(comp string, p *ical.Prop, s Status, note string) {
 	line := 0
 	name := "?"

@@ -26,6 +26,9 @@ type converter struct {
 	styleOverride *when
 	genUID        string
 	now           time.Time // one DTSTAMP for everything written in a call
+	// orphans is set when an item's overrides without master travel as a
+	// made-up series (see planOrphans).
+	orphans *orphanPlan
 }
 
 func newConverter(it *Item, opts Options) *converter {
@@ -100,6 +103,7 @@ type fields struct {
 	userIsOrganizer   bool
 	rrule             *ical.Prop
 	exdates           []*ical.Prop
+	server            serverSet
 }
 
 // ToEAS maps one item (the components of one UID) to an ActiveSync
@@ -111,6 +115,17 @@ func ToEAS(it *Item, opts Options) (_ *schema.Event, _ Report, err error) {
 			err = fmt.Errorf("event %q: internal error: %v", it.UID, v)
 		}
 	}()
+	e, rep, err := toEASWithServerSet(it, opts)
+	if e != nil {
+		stripServerSet(e)
+	}
+	return e, rep, err
+}
+
+// toEASWithServerSet is ToEAS keeping the server-maintained fields the
+// file holds, which merge compares with the server's but a request must
+// not carry.
+func toEASWithServerSet(it *Item, opts Options) (*schema.Event, Report, error) {
 	c := newConverter(it, opts)
 	e, err := c.toEAS()
 	c.rep.sortProps()
@@ -127,6 +142,13 @@ func (c *converter) toEAS() (*schema.Event, error) {
 		return nil, fmt.Errorf("event %q: %s is not an event", it.UID, it.Kind)
 	}
 	c.comp = "VEVENT"
+	if it.Master == nil && len(it.Overrides) > 1 {
+		plan, err := c.planOrphans()
+		if err != nil {
+			c.rep.notef("%d overrides without their master: only the first is sent (%v)", len(it.Overrides), err)
+		}
+		c.orphans = plan
+	}
 	f, err := c.mapComponent(prim, true)
 	if err != nil {
 		return nil, fmt.Errorf("event %q at line %d: %w", it.UID, prim.Line, err)
@@ -169,12 +191,18 @@ func (c *converter) toEAS() (*schema.Event, error) {
 	e.ResponseType = f.responseType
 	e.DisallowNewTimeProposal = f.disallowCounter
 	e.ResponseRequested = f.responseRequested
+	e.AppointmentReplyTime, e.OnlineMeetingConfLink, e.OnlineMeetingExternalLink = f.server.replyTime, f.server.confLink, f.server.externalLink
 	if f.geo != nil && e.Place != nil {
 		e.Place.Latitude, e.Place.Longitude = &f.geo[0], &f.geo[1]
 	}
 
 	if it.Master == nil {
-		// Orphan overrides: the first one stands alone, the rest stay local.
+		if c.orphans != nil {
+			c.orphanSeries(e, f)
+			return e, nil
+		}
+		// One orphan override stands alone; when several cannot form a
+		// series, the rest stay local (and the report warns).
 		for _, o := range it.Overrides[1:] {
 			c.keepComponent(o, "orphan override without master: not representable in ActiveSync")
 		}
@@ -298,6 +326,9 @@ func (c *converter) mapComponent(comp *ical.Component, master bool) (fields, err
 	}
 	alarmDone := false
 	for _, p := range comp.Props {
+		if c.readServerSet(p, &f.server) {
+			continue
+		}
 		switch p.Name {
 		case "DTSTART":
 			if start.Floating {
@@ -452,22 +483,40 @@ func (c *converter) mapComponent(comp *ical.Component, master bool) (fields, err
 				c.status(p, Carried, "")
 			}
 		case "RRULE":
-			if !master || f.rrule != nil {
+			if c.it != nil && c.it.Master == nil {
+				c.status(p, KeptLocally, noteNotARule)
+				continue
+			}
+			if !master {
+				c.status(p, KeptLocally, noteNotARule)
+				continue
+			}
+			if f.rrule != nil {
+				// RFC 2445 made further RRULEs add instances; EAS has one
+				// rule, so other devices may lack some.
 				c.status(p, KeptLocally, "extra RRULE not representable")
 				continue
 			}
 			f.rrule = p // status set by mapRRule
 		case "EXDATE":
-			if !master {
-				c.status(p, KeptLocally, "EXDATE on an override")
+			if !master || c.it != nil && c.it.Master == nil {
+				c.status(p, KeptLocally, noteNotARule)
 				continue
 			}
 			f.exdates = append(f.exdates, p) // status set by mapExceptions
 		case "RDATE":
+			if !master || c.it != nil && c.it.Master == nil {
+				c.status(p, KeptLocally, noteNotARule)
+				continue
+			}
 			c.status(p, KeptLocally, "RDATE has no ActiveSync equivalent")
 		case "RECURRENCE-ID":
+			if c.orphans != nil {
+				c.status(p, Carried, "")
+				continue
+			}
 			if master || c.it.Master == nil {
-				c.status(p, KeptLocally, "orphan override: sent as a single event")
+				c.status(p, KeptLocally, noteSingleOrphan)
 				continue
 			}
 			c.status(p, Carried, "")
@@ -680,6 +729,7 @@ func excKey(t time.Time) int64 { return t.Unix() }
 // mapExceptions builds Exceptions from EXDATEs and RECURRENCE-ID overrides.
 func (c *converter) mapExceptions(e *schema.Event, f fields) {
 	byKey := map[int64]*schema.EventException{}
+	exdated := map[int64]bool{}
 	for _, p := range f.exdates {
 		ok := true
 		for _, v := range ical.SplitList(p.Value) {
@@ -693,6 +743,7 @@ func (c *converter) mapExceptions(e *schema.Event, f fields) {
 			}
 			del := schema.Bool(true)
 			byKey[excKey(w.T)] = &schema.EventException{Deleted: &del, ExceptionStartTime: schema.NewEventTime(w.T)}
+			exdated[excKey(w.T)] = true
 		}
 		c.comp = "VEVENT"
 		if ok {
@@ -716,8 +767,17 @@ func (c *converter) mapExceptions(e *schema.Event, f fields) {
 		if f.start.Date && !w.Date {
 			w.T = time.Date(w.T.Year(), w.T.Month(), w.T.Day(), 0, 0, 0, 0, f.start.Zone.Loc)
 		}
-		if _, dup := byKey[excKey(w.T)]; dup {
-			c.keepComponent(o, "occurrence also deleted by EXDATE")
+		k := excKey(w.T)
+		switch _, dup := byKey[k]; {
+		case dup && exdated[k]:
+			// Some writers (Apple iCal 1.x) list a modified instance in
+			// EXDATE as well. EAS can say only one thing per occurrence;
+			// the override is the richer statement and is what
+			// Occurrences expands, so it goes as a modified exception.
+			c.rep.notef("occurrence %s is both an EXDATE and an override: sent as the modified occurrence", rid.Value)
+			delete(exdated, k)
+		case dup:
+			c.keepComponent(o, "a second override of the same occurrence")
 			continue
 		}
 		of, err := c.mapComponent(o, false)
@@ -725,32 +785,48 @@ func (c *converter) mapExceptions(e *schema.Event, f fields) {
 			c.keepComponent(o, err.Error())
 			continue
 		}
-		x := &schema.EventException{ExceptionStartTime: schema.NewEventTime(w.T)}
-		if of.cancelled {
-			del := schema.Bool(true)
-			x.Deleted = &del
-		} else {
-			x.StartTime = schema.NewEventTime(of.start.T)
-			x.EndTime = schema.NewEventTime(of.end.T)
-			x.Subject, x.Body, x.Reminder = of.subject, of.body, of.reminder
-			c.setLocation(&x.Location, &x.Place, of.location)
-			x.Sensitivity, x.BusyStatus, x.DtStamp = of.sensitivity, of.busy, of.dtstamp
-			if of.start.Date != f.start.Date {
-				ad := schema.Bool(of.start.Date)
-				x.AllDayEvent = &ad
-			}
-			if of.hasCategories {
-				x.Categories = &schema.EventCategories{Category: of.categories}
-			}
-			if len(of.attendees) > 0 {
-				x.Attendees = &schema.Attendees{Attendee: of.attendees}
-			}
-			x.ResponseType = of.responseType
-			dropInherited(x, e)
-		}
-		byKey[excKey(w.T)] = x
+		byKey[k] = c.exceptionOf(w.T, of, f, e)
 	}
 	c.comp = "VEVENT"
+	c.setExceptions(e, byKey)
+}
+
+// exceptionOf is the exception for the occurrence originally at orig that
+// the override of (mapped as a non-master) defines, given the master's
+// fields f and the event e mapped so far: a deletion for a cancelled
+// override, else the override's own times and whatever differs from e.
+func (c *converter) exceptionOf(orig time.Time, of, f fields, e *schema.Event) *schema.EventException {
+	x := &schema.EventException{ExceptionStartTime: schema.NewEventTime(orig)}
+	if of.cancelled {
+		del := schema.Bool(true)
+		x.Deleted = &del
+		return x
+	}
+	x.StartTime = schema.NewEventTime(of.start.T)
+	x.EndTime = schema.NewEventTime(of.end.T)
+	x.Subject, x.Body, x.Reminder = of.subject, of.body, of.reminder
+	c.setLocation(&x.Location, &x.Place, of.location)
+	x.Sensitivity, x.BusyStatus, x.DtStamp = of.sensitivity, of.busy, of.dtstamp
+	if of.start.Date != f.start.Date {
+		ad := schema.Bool(of.start.Date)
+		x.AllDayEvent = &ad
+	}
+	if of.hasCategories {
+		x.Categories = &schema.EventCategories{Category: of.categories}
+	}
+	if len(of.attendees) > 0 {
+		x.Attendees = &schema.Attendees{Attendee: of.attendees}
+	}
+	x.ResponseType = of.responseType
+	x.AppointmentReplyTime, x.OnlineMeetingConfLink, x.OnlineMeetingExternalLink = of.server.replyTime, of.server.confLink, of.server.externalLink
+	dropInherited(x, e)
+	dropInheritedServerSet(x, e)
+	return x
+}
+
+// setExceptions writes byKey's exceptions into e in order of their
+// original start, named as the negotiated version names occurrences.
+func (c *converter) setExceptions(e *schema.Event, byKey map[int64]*schema.EventException) {
 	if len(byKey) == 0 {
 		return
 	}
