@@ -3,6 +3,7 @@ package codec
 import (
 	"bytes"
 	"fmt"
+	"log/slog"
 	"strings"
 
 	"github.com/cradle-sync/cradle/formats/event"
@@ -100,9 +101,14 @@ func (ev Events) ToEAS(local, _ []byte, v push.Version) (push.ItemData, error) {
 	if err != nil {
 		return push.ItemData{}, err
 	}
-	e, _, err := event.ToEAS(it, event.Options{Version: version(v), UserEmail: ev.UserEmail})
+	e, rep, err := event.ToEAS(it, event.Options{Version: version(v), UserEmail: ev.UserEmail})
 	if err != nil {
 		return push.ItemData{}, err
+	}
+	// What the server cannot hold stays in the file; the user must still
+	// learn that other devices will not see it (RDATE, unsendable overrides).
+	for _, w := range rep.Warnings() {
+		slog.Warn("kept locally only", "detail", w)
 	}
 	return push.NewItemData(e)
 }
