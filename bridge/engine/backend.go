@@ -73,7 +73,7 @@ func (e *Engine) Status(ctx context.Context) (api.Status, error) {
 				rt.mu.Lock()
 				f.LastSync = rt.lastSync
 				if rt.lastErr != nil {
-					f.Error = rt.lastErr.Error()
+					f.Error = folderProblem(rt.lastErr, r.StorePath)
 					var md *reconcile.MassDeleteError
 					if errors.As(rt.lastErr, &md) {
 						f.State = "attention"

@@ -24,11 +24,21 @@ const (
 
 	// DefaultTimeout bounds commands other than Ping.
 	DefaultTimeout = 2 * time.Minute
-	// DefaultMaxResponse bounds a response body; a Sync window of a few
-	// hundred items with photos fits comfortably.
-	DefaultMaxResponse = 32 << 20
+	// DefaultMaxResponse bounds a response body. A Sync window of 100
+	// contacts with 48 KB photos (the size EAS servers are asked to keep
+	// to) is under 5 MB. Applying a window costs about six times its size
+	// (decoded tokens, the local files, the state rows), so 16 MB keeps
+	// Cradle under 200 MB whatever the server sends; the bomb tests
+	// measure it.
+	DefaultMaxResponse = 16 << 20
 
 	maxRedirects = 3
+
+	// maxString bounds one string of a response: a contact photo of 6 MB
+	// in base64. Applying an item costs about ten times its largest
+	// string (decoded, converted, written, recorded), so a bigger one
+	// could take Cradle past 200 MB on its own.
+	maxString = 8 << 20
 )
 
 // Config configures a Client. URL, User and DeviceID are required.
@@ -186,6 +196,13 @@ func (c *Client) setPolicyKey(k string) {
 }
 
 // commandURL returns base?Cmd=…&User=…&DeviceId=…&DeviceType=… (plain form).
+// host is the server's host name, for messages.
+func (c *Client) host() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.base.Hostname()
+}
+
 func (c *Client) commandURL(cmd string) string {
 	c.mu.Lock()
 	u := *c.base
@@ -315,6 +332,9 @@ func (c *Client) exchange(ctx context.Context, cl call, body []byte) error {
 	}
 	data, err := c.readBody(resp)
 	c.log.Debug("easclient: command", "command", cl.cmd, "http", resp.StatusCode, "bytes", len(data), "duration", time.Since(start))
+	if errors.Is(err, errTooLarge) {
+		return &TooLargeError{Command: cl.cmd, Host: req.URL.Hostname(), What: "body", Limit: c.maxResponse}
+	}
 	if err != nil {
 		return fmt.Errorf("%s: read response: %w", cl.cmd, err)
 	}
@@ -332,8 +352,12 @@ func (c *Client) exchange(ctx context.Context, cl call, body []byte) error {
 	// A repeated exchange (after re-provisioning) must not append to
 	// slices the previous answer filled.
 	reflect.ValueOf(cl.resp).Elem().SetZero()
-	lim := wbxml.Limits{MaxBytes: c.maxResponse}
+	lim := wbxml.Limits{MaxBytes: c.maxResponse, MaxStringLen: maxString}
 	if err := wbxml.UnmarshalLimits(data, cl.resp, lim); err != nil {
+		var le *wbxml.LimitError
+		if errors.As(err, &le) {
+			return &TooLargeError{Command: cl.cmd, Host: req.URL.Hostname(), What: limitWhat[le.Limit], Limit: le.Max, Err: err}
+		}
 		return fmt.Errorf("%s: decode response: %w", cl.cmd, err)
 	}
 	return nil
@@ -352,21 +376,50 @@ func (c *Client) setHeaders(req *http.Request) {
 	}
 }
 
+// limitWhat names the decoder's limits for TooLargeError.
+var limitWhat = map[string]string{
+	"MaxBytes": "body", "MaxDepth": "nesting depth", "MaxStringLen": "string", "MaxTokens": "element count",
+}
+
+// errTooLarge is returned by readBody for a body over c.maxResponse.
+var errTooLarge = errors.New("response body too large")
+
 // readBody reads at most c.maxResponse bytes and always drains (bounded)
-// and closes the body so the connection can be reused.
+// and closes the body so the connection can be reused. A body announced
+// larger than the bound is refused before any of it is read.
 func (c *Client) readBody(resp *http.Response) ([]byte, error) {
 	defer func() {
 		io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
 		resp.Body.Close()
 	}()
-	data, err := io.ReadAll(io.LimitReader(resp.Body, c.maxResponse+1))
-	if err != nil {
-		return nil, err
+	if resp.ContentLength > c.maxResponse {
+		return nil, fmt.Errorf("%w: %d bytes announced", errTooLarge, resp.ContentLength)
 	}
-	if int64(len(data)) > c.maxResponse {
-		return nil, fmt.Errorf("body exceeds %d bytes", c.maxResponse)
+	// The buffer is sized up front when the length is known; otherwise it
+	// doubles but never beyond the bound, so refusing an endless body
+	// costs about twice the bound, not four times as with io.ReadAll.
+	limit := int(c.maxResponse) + 1
+	buf := make([]byte, 0, min(max(int(resp.ContentLength), 32<<10), limit))
+	for {
+		if len(buf) == cap(buf) {
+			if len(buf) == limit {
+				return nil, errTooLarge
+			}
+			buf = append(make([]byte, 0, min(2*cap(buf), limit)), buf...)
+		}
+		n, err := resp.Body.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
 	}
-	return data, nil
+	if len(buf) == limit {
+		return nil, errTooLarge
+	}
+	return buf, nil
 }
 
 // httpError maps a non-200 status to the package's error types.

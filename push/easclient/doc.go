@@ -10,8 +10,11 @@
 //
 // Errors: protocol statuses are *push.Error (use push.IsInvalidSyncKey and
 // friends); HTTP-level failures are *HTTPError, *AuthError (401) or
-// *RetryAfterError (503/429, throttling); a server's remote-wipe order is
-// ErrRemoteWipe and is never acted on. Every error names its command.
+// *RetryAfterError (503/429, throttling); a response over the client's
+// bounds (body size, WBXML depth, string length or element count, a Sync
+// window far above the WindowSize asked for) is *TooLargeError and nothing
+// of it is applied; a server's remote-wipe order is ErrRemoteWipe and is
+// never acted on. Every error names its command.
 //
 // Automatic recovery, at most once per call: HTTP 449 or status 142/143/144
 // (and 140) re-run Provision and repeat the command; HTTP 451 follows

@@ -85,3 +85,46 @@ func parseRetryAfter(h string, now time.Time) time.Duration {
 	}
 	return min(d, maxDelay)
 }
+
+// TooLargeError reports a response the client refused because it crossed
+// one of its bounds: the body size (Config.MaxResponse) or, inside the
+// WBXML, the nesting depth, one string's length or the element count; or
+// a Sync window with far more changes than the WindowSize asked for.
+// Nothing of the response was applied. A server that keeps sending it
+// (a huge photo, a Sync window far above the requested WindowSize) keeps
+// failing the same way: the user has to fix the item on the server.
+type TooLargeError struct {
+	Command string
+	Host    string // the server's host name
+	What    string // "body", "nesting depth", "string", "element count" or "window"
+	Limit   int64  // bytes for body and string, levels, elements or items otherwise
+	Err     error  // the decoder's *wbxml.LimitError, nil for the body
+}
+
+// Error names the command, the server and the bound, e.g. "easclient: Sync
+// response from mail.example.com refused: body exceeds 16 MB".
+func (e *TooLargeError) Error() string {
+	limit := strconv.FormatInt(e.Limit, 10)
+	switch e.What {
+	case "body", "string":
+		limit = byteSize(e.Limit)
+	case "nesting depth":
+		limit += " levels"
+	case "element count":
+		limit += " elements"
+	case "window":
+		limit += " items"
+	}
+	return fmt.Sprintf("easclient: %s response from %s refused: %s exceeds %s", e.Command, e.Host, e.What, limit)
+}
+
+// Unwrap returns the decoder's limit error, if any.
+func (e *TooLargeError) Unwrap() error { return e.Err }
+
+// byteSize writes whole mebibytes as "N MB" and anything else in bytes.
+func byteSize(n int64) string {
+	if n >= 1<<20 && n%(1<<20) == 0 {
+		return strconv.FormatInt(n>>20, 10) + " MB"
+	}
+	return strconv.FormatInt(n, 10) + " bytes"
+}

@@ -3,6 +3,7 @@ package easclient
 import (
 	"context"
 	"encoding/xml"
+	"errors"
 	"fmt"
 
 	"github.com/cradle-sync/cradle/push"
@@ -50,6 +51,10 @@ type Window struct {
 // req.SyncKey is empty or "0", sends the client's changes, and fetches
 // server changes window by window while the server reports MoreAvailable,
 // calling fn after each round trip. It returns the final SyncKey.
+//
+// An answer over the body bound (*TooLargeError) to a round without
+// client commands is asked for again with a quarter of the window, down to
+// one item; only an item too big on its own is reported.
 //
 // If fn returns an error, SyncFolder stops and returns it; the key of the
 // last window fn accepted is the one to keep. A collection status other
@@ -107,10 +112,27 @@ func (c *Client) SyncFolder(ctx context.Context, req SyncFolderRequest, fn func(
 			sc.Commands = commands
 		}
 		col, err := c.syncOne(ctx, sc)
+		var tl *TooLargeError
+		if errors.As(err, &tl) && tl.What == "body" && sc.Commands == nil && window > 1 {
+			// Items with big photos can make a window of the usual size
+			// larger than the body bound. Asking again with the same key
+			// and a smaller window gets the same changes in smaller
+			// pieces; an item too big on its own fails at window 1.
+			window = max(window/4, 1)
+			c.log.Info("easclient: Sync answer over the size bound; asking for fewer items",
+				"collection", req.CollectionID, "window", window)
+			continue
+		}
 		if err != nil {
 			return key, err
 		}
 		w := &Window{SyncKey: key}
+		if col != nil && col.Commands != nil {
+			if n, limit := col.Commands.Len(), windowLimit(window); n > limit {
+				return key, fmt.Errorf("Sync %s: %w", req.CollectionID,
+					&TooLargeError{Command: "Sync", Host: c.host(), What: "window", Limit: int64(limit)})
+			}
+		}
 		if col != nil { // nil: empty body, nothing changed
 			if col.SyncKey != "" {
 				w.SyncKey = col.SyncKey
@@ -167,6 +189,12 @@ func (c *Client) syncOne(ctx context.Context, sc push.SyncCollection) (*push.Syn
 	}
 	return col, nil
 }
+
+// windowLimit is the most server changes one window may carry when window
+// were asked for. A server must not send more than WindowSize; some count
+// loosely, so there is slack, but a window far beyond it is broken or
+// hostile, and applying it would hold every item of it in memory at once.
+func windowLimit(window int) int { return max(2*window, MaxWindowSize) }
 
 var pictureName = xml.Name{Space: "Contacts:", Local: "Picture"}
 
