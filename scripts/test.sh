@@ -23,6 +23,9 @@ echo "[test] go vet"
 go vet ./...
 echo "[test] go test -race"
 go test -race -count=1 -timeout 30m ./...
+# Stopping SOGo would break tests running beside it: this one runs alone.
+echo "[test] SOGo outage (alone)"
+$SUDO env "PATH=$PATH" CRADLE_OUTAGE_TEST=1 go test -race -count=1 -timeout 10m ./internal/outage
 echo "[test] fuzz (short)"
 FUZZ_REPORT_ONLY=1 FUZZ_STRICT="push/internal/wbxml" \
   scripts/fuzz.sh "${FUZZTIME:-10s}" "push/internal/wbxml=${WBXML_FUZZTIME:-30s}"
