@@ -20,10 +20,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"net"
+	"os"
 	"slices"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/cradle-sync/cradle/push"
@@ -229,10 +232,20 @@ type loopState struct {
 	// dirty holds folders a Ping named or SyncNow asked for, kept until
 	// synced so a failure halfway through a batch forgets none of them.
 	dirty map[string]bool
+	// retry asks again for folders whose last sync failed locally (a
+	// read-only or full disk), paced by folderBack, without waiting for
+	// the held Ping to end.
+	retry      *time.Timer
+	folderBack backoff
 }
 
 func (s *Session) loop(ctx context.Context) error {
-	ls := &loopState{gap: true}
+	ls := &loopState{gap: true, folderBack: backoff{p: s.back.p, rnd: s.back.rnd}}
+	defer func() {
+		if ls.retry != nil {
+			ls.retry.Stop()
+		}
+	}()
 	s.loadHeartbeat(ctx, ls)
 	for {
 		if err := ctx.Err(); err != nil {
@@ -325,17 +338,37 @@ func (s *Session) prepare(ctx context.Context, ls *loopState) error {
 	}
 	if len(todo) > 0 {
 		s.publish(Status{State: Syncing, Folders: todo, Heartbeat: ls.hb.Current, LastSync: ls.lastSync})
+		var failed []string
 		for _, f := range todo {
 			if err := s.syncer.SyncFolder(ctx, f); err != nil {
 				if push.IsFolderHierarchyChanged(err) {
 					ls.refresh = true
 				}
-				return fmt.Errorf("sync %s: %w", f, err)
+				if ctx.Err() != nil || !folderLocal(err) {
+					return fmt.Errorf("sync %s: %w", f, err)
+				}
+				// One folder's bad item or full disk must not stop the
+				// others from syncing and being watched: it stays dirty
+				// and is tried again after the next Ping.
+				s.log.Warn("folder not synced; the others go on", "folder", f, "err", err)
+				ls.changed(f, true)
+				failed = append(failed, f)
+				continue
 			}
 			ls.changed(f, false)
 		}
 		ls.gap = false
-		ls.lastSync = time.Now()
+		if len(failed) < len(todo) {
+			ls.lastSync = time.Now()
+		}
+		if ls.retry != nil {
+			ls.retry.Stop()
+		}
+		if len(failed) > 0 {
+			ls.retry = time.AfterFunc(ls.folderBack.next(0), func() { s.SyncNow(failed...) })
+		} else {
+			ls.folderBack.reset()
+		}
 	}
 	return nil
 }
@@ -527,4 +560,16 @@ func isServerAnswer(err error) bool {
 func isNetworkError(err error) bool {
 	var ne net.Error
 	return errors.As(err, &ne) || isDialError(err) || errors.Is(err, context.DeadlineExceeded)
+}
+
+// folderLocal reports whether a folder's sync failed for a reason confined
+// to that folder: a response the client refused as too large (one huge
+// item), or the local storage (read-only, full, permissions). Network,
+// authentication and protocol failures concern the whole session.
+func folderLocal(err error) bool {
+	var tooLarge *easclient.TooLargeError
+	var pathErr *fs.PathError
+	var linkErr *os.LinkError
+	return errors.As(err, &tooLarge) || errors.As(err, &pathErr) || errors.As(err, &linkErr) ||
+		errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EROFS)
 }
