@@ -5,8 +5,10 @@ package codec
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
+	"log/slog"
 	"slices"
 	"strings"
 	"unicode"
@@ -33,6 +35,14 @@ var ErrNoUID = reconcile.ErrNoUID
 func (Contacts) Ext() string { return ".vcf" }
 
 func readCard(b []byte) (*vcard.Card, error) {
+	cards, err := readCards(b)
+	if err != nil {
+		return nil, err
+	}
+	return &cards[0], nil
+}
+
+func readCards(b []byte) ([]vcard.Card, error) {
 	cards, _, err := vcard.Read(bytes.NewReader(b), "item")
 	if err != nil {
 		return nil, err
@@ -40,7 +50,7 @@ func readCard(b []byte) (*vcard.Card, error) {
 	if len(cards) == 0 {
 		return nil, errors.New("no vCard in item")
 	}
-	return &cards[0], nil
+	return cards, nil
 }
 
 func cardUID(c *vcard.Card) string {
@@ -70,9 +80,24 @@ func (cc Contacts) opts(v push.Version, prev *vcard.Card) contact.Options {
 
 // ToEAS maps the card to EAS contact data.
 func (cc Contacts) ToEAS(local, base []byte, v push.Version) (push.ItemData, error) {
-	c, err := readCard(local)
+	cards, err := readCards(local)
 	if err != nil {
 		return push.ItemData{}, err
+	}
+	c := &cards[0]
+	if len(cards) > 1 {
+		// A vdir file is one item; the rest of a pasted address book would
+		// silently never reach the server.
+		var rest []string
+		for _, o := range cards[1:] {
+			name := ""
+			if fn := o.Get("FN"); fn != nil {
+				name = fn.Value
+			}
+			rest = append(rest, cmp.Or(cardUID(&o), name))
+		}
+		slog.Warn("file holds several contacts; only the first syncs, split it or use a single-file collection",
+			"uid", cardUID(c), "others", rest)
 	}
 	var prev *vcard.Card
 	if base != nil {

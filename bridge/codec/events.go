@@ -29,20 +29,46 @@ func (Events) Ext() string { return ".ics" }
 func (Tasks) Ext() string { return ".ics" }
 
 func readItem(b []byte, kind string) (*event.Item, error) {
+	it, _, err := readItems(b, kind)
+	return it, err
+}
+
+// readItems returns the file's first item of kind and the UIDs of any
+// further ones.
+func readItems(b []byte, kind string) (*event.Item, []string, error) {
 	doc, err := ical.Read(bytes.NewReader(b))
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	items, problems := event.Items(doc, "item")
+	var first *event.Item
+	var rest []string
 	for _, it := range items {
-		if it.Kind == kind {
-			return it, nil
+		if it.Kind != kind {
+			continue
+		}
+		if first == nil {
+			first = it
+		} else {
+			rest = append(rest, it.UID)
 		}
 	}
-	if len(problems) > 0 {
-		return nil, problems[0]
+	if first != nil {
+		return first, rest, nil
 	}
-	return nil, fmt.Errorf("no %s in item", kind)
+	if len(problems) > 0 {
+		return nil, nil, problems[0]
+	}
+	return nil, nil, fmt.Errorf("no %s in item", kind)
+}
+
+// warnRest says that items after the first in one vdir file will never
+// reach the server: a vdir file is one item.
+func warnRest(kind string, first *event.Item, rest []string) {
+	if len(rest) > 0 {
+		slog.Warn("file holds several items; only the first syncs, split it or use a single-file collection",
+			"kind", kind, "uid", first.UID, "others", rest)
+	}
 }
 
 func itemUID(it *event.Item) string {
@@ -97,10 +123,11 @@ func uidOf(local []byte, kind string) (string, error) {
 
 // ToEAS maps the event to EAS calendar data.
 func (ev Events) ToEAS(local, _ []byte, v push.Version) (push.ItemData, error) {
-	it, err := readItem(local, "VEVENT")
+	it, rest, err := readItems(local, "VEVENT")
 	if err != nil {
 		return push.ItemData{}, err
 	}
+	warnRest("VEVENT", it, rest)
 	e, rep, err := event.ToEAS(it, event.Options{Version: version(v), UserEmail: ev.UserEmail})
 	if err != nil {
 		return push.ItemData{}, err
@@ -152,10 +179,11 @@ func keepIfEqual(it, base *event.Item, local []byte) ([]byte, error) {
 
 // ToEAS maps the task to EAS task data.
 func (Tasks) ToEAS(local, _ []byte, v push.Version) (push.ItemData, error) {
-	it, err := readItem(local, "VTODO")
+	it, rest, err := readItems(local, "VTODO")
 	if err != nil {
 		return push.ItemData{}, err
 	}
+	warnRest("VTODO", it, rest)
 	t, _, err := event.TaskToEAS(it, event.Options{Version: version(v)})
 	if err != nil {
 		return push.ItemData{}, err
