@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/cradle-sync/cradle/formats/tz"
 )
 
 // CalendarItem is the part of an event or to-do that phones keep, as read
@@ -37,6 +39,9 @@ type CalendarItem struct {
 	Due       time.Time
 	Completed bool
 	Priority  int
+	// RecurrenceID is set on an exception to a recurring event: the
+	// start of the occurrence it replaces.
+	RecurrenceID time.Time
 }
 
 // Attendee is an event participant.
@@ -49,7 +54,9 @@ type Attendee struct {
 }
 
 // ParseCalendar reads every VEVENT and VTODO in data (iCalendar 2.0 or
-// vCalendar 1.0). Date-times with an unknown TZID are read as UTC.
+// vCalendar 1.0). A TZID is resolved by name (IANA, vendor-prefixed IANA,
+// Windows names); date-times with a TZID known by none of them are read
+// as UTC.
 func ParseCalendar(data []byte) ([]CalendarItem, error) {
 	blocks, err := ParseBlocks(data, MaxItemBytes*64)
 	if err != nil {
@@ -73,7 +80,9 @@ func ParseCalendar(data []byte) ([]CalendarItem, error) {
 	return out, nil
 }
 
-// ParseCalendarItem reads the first VEVENT or VTODO in data.
+// ParseCalendarItem reads the main VEVENT or VTODO in data: the first one
+// without a RECURRENCE-ID (a recurring event's master, not one of its
+// exceptions), else the first one.
 func ParseCalendarItem(data []byte) (CalendarItem, error) {
 	if len(data) > MaxItemBytes {
 		return CalendarItem{}, fmt.Errorf("calendar item: %d bytes: %w", len(data), ErrInvalid)
@@ -84,6 +93,11 @@ func ParseCalendarItem(data []byte) (CalendarItem, error) {
 	}
 	if len(items) == 0 {
 		return CalendarItem{}, fmt.Errorf("calendar item: no VEVENT or VTODO: %w", ErrInvalid)
+	}
+	for _, it := range items {
+		if it.RecurrenceID.IsZero() {
+			return it, nil
+		}
 	}
 	return items[0], nil
 }
@@ -106,6 +120,8 @@ func itemFromBlock(b *Block) CalendarItem {
 			it.End, _, _ = parseDateTime(l)
 		case "DUE":
 			it.Due, _, _ = parseDateTime(l)
+		case "RECURRENCE-ID":
+			it.RecurrenceID, _, _ = parseDateTime(l)
 		case "DURATION":
 			if d, ok := ParseDuration(l.Value); ok {
 				it.Duration = d
@@ -188,8 +204,14 @@ func parseDateTime(l Line) (t time.Time, allDay bool, tzid string) {
 	}
 	loc := time.UTC
 	if id := l.Param("TZID"); id != "" {
-		if z, err := time.LoadLocation(strings.TrimPrefix(id, "/")); err == nil {
-			loc, tzid = z, z.String()
+		// Servers name zones their own way (SOGo's "/inverse.ca/…/Europe/
+		// Berlin", Exchange's "W. Europe Standard Time"); a zone read as
+		// UTC would move the event on the phone by hours.
+		if z, ok := tz.ByName(id); ok && z.Loc != nil && z.Loc != time.UTC {
+			loc, tzid = z.Loc, z.IANA
+			if tzid == "" {
+				tzid = z.Loc.String()
+			}
 		}
 	}
 	d, err := time.ParseInLocation("20060102T150405", v, loc)
@@ -300,6 +322,9 @@ func (it *CalendarItem) ICalendar() []byte {
 	w.line("BEGIN", nil, comp)
 	if it.UID != "" {
 		w.line("UID", nil, escapeText(it.UID))
+	}
+	if !it.RecurrenceID.IsZero() {
+		it.writeTime(&w, "RECURRENCE-ID", it.RecurrenceID)
 	}
 	if !it.Start.IsZero() {
 		it.writeTime(&w, "DTSTART", it.Start)

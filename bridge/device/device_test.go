@@ -179,6 +179,24 @@ func TestMatchKey(t *testing.T) {
 	if allDay != gammu || timed != utc || allDay == timed {
 		t.Errorf("event keys: %q %q %q %q", allDay, gammu, timed, utc)
 	}
+	// Zones named as SOGo and Exchange name them are the same instant.
+	for _, tzid := range []string{"/inverse.ca/20091015_1/Europe/Berlin", "W. Europe Standard Time"} {
+		if k := key(Calendar, "BEGIN:VEVENT\r\nDTSTART;TZID=\""+tzid+"\":20260501T110000\r\nSUMMARY:Holiday\r\nEND:VEVENT\r\n"); k != utc {
+			t.Errorf("TZID %q: key %q, want %q", tzid, k, utc)
+		}
+	}
+	// A to-do is keyed by its summary: phones drop DUE or DTSTART.
+	todo := key(Tasks, "BEGIN:VTODO\r\nDTSTART:20260401T080000Z\r\nDUE:20260402T170000Z\r\nSUMMARY:File taxes\r\nEND:VTODO\r\n")
+	gammuTodo := key(Tasks, "BEGIN:VCALENDAR\r\nVERSION:1.0\r\nBEGIN:VTODO\r\nDTSTART:20260401T080000Z\r\nSUMMARY:file  taxes\r\nEND:VTODO\r\nEND:VCALENDAR\r\n")
+	if todo != gammuTodo {
+		t.Errorf("to-do keys: %q %q", todo, gammuTodo)
+	}
+	// A recurring event's exception does not stand for the event.
+	master := key(Calendar, "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:r\r\nRECURRENCE-ID:20260508T090000Z\r\nDTSTART:20260508T100000Z\r\nSUMMARY:Moved\r\nEND:VEVENT\r\n"+
+		"BEGIN:VEVENT\r\nUID:r\r\nDTSTART:20260501T090000Z\r\nRRULE:FREQ=WEEKLY\r\nSUMMARY:Holiday\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
+	if master != utc {
+		t.Errorf("recurring event keyed by its exception: %q, want %q", master, utc)
+	}
 	if _, err := MatchKey(Contacts, []byte("junk")); err == nil {
 		t.Error("junk accepted")
 	}

@@ -15,9 +15,12 @@ import (
 //   - contacts: the display name (case-folded, spaces collapsed), the last
 //     nine digits of each phone number and the case-folded e-mail
 //     addresses, each list sorted;
-//   - events and to-dos: the start (a date for all-day items and for items
-//     starting at midnight UTC, which is what gammu makes of all-day
-//     events; else the UTC instant) and the case-folded summary.
+//   - events: the start (a date for all-day items and for items starting
+//     at midnight UTC, which is what gammu makes of all-day events; else
+//     the UTC instant) and the case-folded summary;
+//   - to-dos: the case-folded summary alone, since phones keep a to-do's
+//     times inconsistently (gammu's dummy phone drops DUE, real phones
+//     print it, and DTSTART fares the other way round).
 //
 // Two items with equal keys are taken to be the same item. data is vCard
 // (any version) for Contacts and iCalendar/vCalendar otherwise.
@@ -57,10 +60,10 @@ func ContactMatchKey(c *Contact) string {
 
 // ItemMatchKey is MatchKey for a parsed event or to-do.
 func ItemMatchKey(it *CalendarItem) string {
-	start := it.Start
-	if start.IsZero() {
-		start = it.Due
+	if it.Component == "VTODO" {
+		return "todo:" + foldText(it.Summary)
 	}
+	start := it.Start
 	var when string
 	switch {
 	case start.IsZero():

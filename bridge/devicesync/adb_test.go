@@ -4,14 +4,16 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/cradle-sync/cradle/bridge/device"
 	"github.com/cradle-sync/cradle/bridge/device/adb"
 	"github.com/cradle-sync/cradle/internal/fakephone"
 )
 
 // seedPhoneContact stores a contact as Android's Contacts app does: a raw
 // contact with name, phone and e-mail data rows.
-func seedPhoneContact(t *testing.T, p *fakephone.Provider, i int) {
+func seedPhoneContact(t testing.TB, p *fakephone.Provider, i int) {
 	t.Helper()
 	id, err := p.Insert(fakephone.RawContactsURI, map[string]string{"account_type": "com.google", "sourceid": fmt.Sprint("g", i)})
 	if err != nil {
@@ -113,5 +115,117 @@ func TestAndroidThroughRealADBServer(t *testing.T) {
 	p.StatePath += ".new"
 	if res := syncOK(t, p); res.Changed() || res.Matched != 2*half-1 {
 		t.Fatalf("re-attach: %+v", res)
+	}
+}
+
+// seedPhoneEvent stores an event as Android's Calendar app does: no
+// uid2445 for odd i (the app leaves it NULL for local events), with a
+// reminder.
+func seedPhoneEvent(t testing.TB, p *fakephone.Provider, i int) {
+	t.Helper()
+	start := calBase.AddDate(0, 0, i)
+	row := map[string]string{
+		"calendar_id": "1", "title": fmt.Sprintf("Phone meeting %03d", i), "dtstart": fmt.Sprint(start.UnixMilli()),
+		"dtend": fmt.Sprint(start.Add(time.Hour).UnixMilli()), "eventTimezone": "Europe/Berlin", "allDay": "0",
+		"description": fmt.Sprintf("Agenda, item=%d", i),
+	}
+	if i%2 == 0 {
+		row["uid2445"] = fmt.Sprintf("phone-ev-%03d@example.org", i)
+	}
+	id, err := p.Insert(fakephone.EventsURI, row)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.Insert(fakephone.RemindersURI, map[string]string{"event_id": fmt.Sprint(id), "minutes": "10", "method": "1"}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestAndroidCalendarThroughRealADBServer pairs the fake phone's calendar
+// with an .ics vdir through the real adb server: events cross both ways
+// (a recurring local event keeps its rule and exception dates on the
+// phone), edits and deletions cross, and a re-pair without state adds
+// nothing.
+func TestAndroidCalendarThroughRealADBServer(t *testing.T) {
+	srv := fakephone.StartADBServer(t)
+	phone, err := fakephone.Start(fakephone.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { phone.Close() })
+	srv.Connect(t, phone.Addr())
+	ctx := testCtx(t)
+	dev, err := adb.New(srv.Addr, nil).Open(ctx, phone.Addr())
+	if err != nil {
+		t.Fatalf("open: %v", err)
+	}
+	t.Cleanup(func() { dev.Close() })
+	const n = 30
+	for i := range n {
+		seedPhoneEvent(t, phone.Provider(), i)
+	}
+	const cal = "calendar/1"
+	p, v := newKindPairing(t, dev, cal, device.Calendar)
+	for i := range n {
+		uid := fmt.Sprintf("local-ev-%03d@example.org", i)
+		extra := "LOCATION:Room " + fmt.Sprint(i) + "\r\n"
+		if i == 0 {
+			extra += "RRULE:FREQ=WEEKLY;COUNT=10\r\nEXDATE:20261208T120000Z\r\n"
+		}
+		if _, err := v.Create(ctx, uid, []byte(eventText(uid, fmt.Sprintf("Local meeting %03d", i), calBase.AddDate(0, 0, i).Add(3*time.Hour), extra))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if res := syncOK(t, p); res.LocalCreated != n || res.DeviceCreated != n || len(res.Conflicts) != 0 {
+		t.Fatalf("first sync: %+v", res)
+	}
+	local, onPhone := localEvents(t, v), deviceEvents(t, dev, cal)
+	if len(local) != 2*n || len(onPhone) != 2*n {
+		t.Fatalf("local %d, phone %d events; want %d each", len(local), len(onPhone), 2*n)
+	}
+	rows := phone.Provider().Rows(fakephone.EventsURI, map[string]string{"uid2445": "local-ev-000@example.org"})
+	if len(rows) != 1 || rows[0]["rrule"] != "FREQ=WEEKLY;COUNT=10" || rows[0]["exdate"] != "20261208T120000Z" {
+		t.Fatalf("recurring event on the phone: %v", rows)
+	}
+	if it, _ := device.ParseCalendarItem([]byte(local["Phone meeting 004"])); it.UID != "phone-ev-004@example.org" || len(it.Alarms) != 1 {
+		t.Fatalf("phone event stored locally as %+v", it)
+	}
+	if res := syncOK(t, p); res.Changed() {
+		t.Fatalf("idle sync: %+v", res)
+	}
+
+	// The phone moves a meeting; the local side deletes one and the
+	// phone another.
+	moved := onPhone["Local meeting 005"]
+	it, _ := device.ParseCalendarItem(moved.Data)
+	it.Location = "Room 99"
+	if _, err := dev.Put(ctx, cal, moved.Key, it.ICalendar()); err != nil {
+		t.Fatal(err)
+	}
+	deleteLocalUID(t, v, "local-ev-006@example.org")
+	if err := dev.Delete(ctx, cal, onPhone["Phone meeting 007"].Key); err != nil {
+		t.Fatal(err)
+	}
+	if res := syncOK(t, p); res.LocalUpdated != 1 || res.DeviceDeleted != 1 || res.LocalDeleted != 1 || res.LocalCreated+res.DeviceCreated+res.DeviceUpdated != 0 {
+		t.Fatalf("edits: %+v", res)
+	}
+	local, onPhone = localEvents(t, v), deviceEvents(t, dev, cal)
+	if !strings.Contains(local["Local meeting 005"], "LOCATION:Room 99") {
+		t.Errorf("phone edit not merged:\n%s", local["Local meeting 005"])
+	}
+	if _, ok := onPhone["Local meeting 006"]; ok {
+		t.Error("locally deleted event still on the phone")
+	}
+	if _, ok := local["Phone meeting 007"]; ok {
+		t.Error("event deleted on the phone still local")
+	}
+	if res := syncOK(t, p); res.Changed() {
+		t.Fatalf("idle sync: %+v", res)
+	}
+	// A new computer: events pair by UID or, for the phone's own events
+	// without one, by start and summary.
+	p.StatePath += ".new"
+	if res := syncOK(t, p); res.Changed() || res.Matched != 2*n-2 {
+		t.Fatalf("re-pair: %+v", res)
 	}
 }

@@ -19,3 +19,20 @@ func FuzzDeviceCards(f *testing.F) {
 		_, _ = mergeDeviceEdit("fuzz", before, before, after)
 	})
 }
+
+// FuzzDeviceEvents is FuzzDeviceCards for calendar items.
+func FuzzDeviceEvents(f *testing.F) {
+	f.Add([]byte(eventText("a", "Standup", calBase, "RRULE:FREQ=DAILY\r\n")), []byte(eventText("", "Standup", calBase, "LOCATION:x\r\n")))
+	f.Add([]byte("BEGIN:VCALENDAR\r\nVERSION:1.0\r\nBEGIN:VTODO\r\nSUMMARY;ENCODING=QUOTED-PRINTABLE:a=\r\nb\r\nEND:VTODO\r\nEND:VCALENDAR\r\n"),
+		[]byte("BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nRECURRENCE-ID:20260101T000000Z\r\nEND:VEVENT\r\n"))
+	f.Add([]byte(""), []byte("BEGIN:VEVENT\r\nDTSTART;TZID=\"x:y\":2026\r\n"))
+	f.Fuzz(func(t *testing.T, before, after []byte) {
+		_ = sameEvent(before, after)
+		if _, out, err := eventWithUID("fuzz", after); err == nil {
+			if uid, _, err := eventWithUID("fuzz", out); err != nil || uid == "" {
+				t.Fatalf("event with added UID does not read back: %q %v", uid, err)
+			}
+		}
+		_, _ = mergeDeviceEventEdit("fuzz", before, before, after)
+	})
+}

@@ -25,22 +25,7 @@ func testCtx(t testing.TB) context.Context {
 // are files under dir/pbk/ME.
 func gammuPhone(t *testing.T) (dev device.Device, dir string) {
 	t.Helper()
-	if _, err := exec.LookPath("gammu"); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("gammu not installed (apt-get install gammu): %v", err)
-		}
-		t.Skipf("gammu not installed: %v", err)
-	}
-	base := t.TempDir()
-	dir = filepath.Join(base, "phone")
-	if err := os.Mkdir(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	rc := filepath.Join(base, "gammurc")
-	conf := fmt.Sprintf("[gammu]\nconnection = none\nmodel = dummy\ndevice = %s\n", dir)
-	if err := os.WriteFile(rc, []byte(conf), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	rc, dir := gammuDummy(t)
 	drv, err := gammu.New(gammu.Config{Gammurc: rc})
 	if err != nil {
 		t.Fatal(err)
@@ -51,6 +36,29 @@ func gammuPhone(t *testing.T) (dev device.Device, dir string) {
 	}
 	t.Cleanup(func() { dev.Close() })
 	return dev, dir
+}
+
+// gammuDummy writes a gammurc for gammu's dummy driver and returns it with
+// the phone's folder, which already holds an empty phone memory.
+func gammuDummy(t testing.TB) (rc, dir string) {
+	t.Helper()
+	if _, err := exec.LookPath("gammu"); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("gammu not installed (apt-get install gammu): %v", err)
+		}
+		t.Skipf("gammu not installed: %v", err)
+	}
+	base := t.TempDir()
+	dir = filepath.Join(base, "phone")
+	if err := os.MkdirAll(filepath.Join(dir, "pbk", "ME"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	rc = filepath.Join(base, "gammurc")
+	conf := fmt.Sprintf("[gammu]\nconnection = none\nmodel = dummy\ndevice = %s\n", dir)
+	if err := os.WriteFile(rc, []byte(conf), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return rc, dir
 }
 
 func newPairing(t *testing.T, dev device.Device, collection string) (*Pairing, *store.Vdir) {

@@ -1,8 +1,9 @@
-// Package devicesync keeps a device collection (a phone's address book, a
-// folder on mounted storage) in step with one local collection, so that an
-// attached device is one more side of the data Cradle syncs: what the phone
-// adds lands in the local folder, from where the account's server sync
-// carries it on, and what arrives locally is written to the phone.
+// Package devicesync keeps a device collection (a phone's address book,
+// calendar or to-do list, a file on mounted storage) in step with one
+// local collection of the same kind, so that an attached device is one
+// more side of the data Cradle syncs: what the phone adds lands in the
+// local folder, from where the account's server sync carries it on, and
+// what arrives locally is written to the phone.
 //
 // A [Pairing] remembers, per item present on both sides, the device's key
 // and content hash, the local href and etag, and the content both sides
@@ -29,18 +30,24 @@ import (
 	"github.com/cradle-sync/cradle/bridge/store"
 )
 
-// Pairing ties one device address book to one local contacts collection.
-// Calendars and to-do lists are not paired yet: items are read as vCards
-// and matched with device.MatchKey for contacts.
+// Pairing ties one device collection to one local collection of the same
+// kind: an address book to a contacts vdir or .vcf file, a calendar or
+// to-do list to an .ics vdir or file. Items of devices that keep no UIDs
+// are paired by device.MatchKey of the kind.
 //
 // Its fields are set before the first Sync and not changed afterwards.
-// Sync calls are serialised; a Pairing may be used from any goroutine.
+// Sync calls are serialised, also across processes sharing StatePath
+// (where flock exists); a Pairing may be used from any goroutine.
 type Pairing struct {
 	// Device is the opened device and Collection the ID of one of its
-	// contacts collections (adb.ContactsCollection, gammu.PhoneMemory…).
+	// collections (adb.ContactsCollection, gammu.PhoneMemory,
+	// gammu.CalendarID…).
 	Device     device.Device
 	Collection string
-	// Local is the local collection: a vdir or a single .vcf file.
+	// Kind is what the collection holds; "" means device.Contacts.
+	Kind device.Kind
+	// Local is the local collection: a vdir or a single .vcf or .ics file
+	// holding items of Kind.
 	Local store.Store
 	// StatePath is the JSON file holding what the last sync agreed on;
 	// one file per pairing, created on the first Sync.
@@ -126,6 +133,16 @@ func (p *Pairing) Sync(ctx context.Context) (Result, error) {
 	if p.Device == nil || p.Local == nil || p.StatePath == "" {
 		return Result{}, errors.New("devicesync: pairing needs Device, Local and StatePath")
 	}
+	switch p.kind() {
+	case device.Contacts, device.Calendar, device.Tasks:
+	default:
+		return Result{}, fmt.Errorf("devicesync: pairing of kind %q: %w", p.Kind, device.ErrUnsupported)
+	}
+	unlock, err := lockState(ctx, p.StatePath)
+	if err != nil {
+		return Result{}, err
+	}
+	defer unlock()
 	old, err := loadState(p.StatePath)
 	if err != nil {
 		return Result{}, err
@@ -159,7 +176,7 @@ func (p *Pairing) Sync(ctx context.Context) (Result, error) {
 		err = errors.Join(err, serr)
 	}
 	if err != nil || s.res.Changed() {
-		p.log().Info("device sync", "collection", p.Collection, "result", s.res.String(), "err", err)
+		p.log().Info("device sync", "collection", p.Collection, "kind", p.kind(), "result", s.res.String(), "err", err)
 	}
 	return s.res, err
 }
@@ -212,7 +229,7 @@ func (p *Pairing) keepConflictCopy(uid string, data []byte) (string, error) {
 	if uid == "" {
 		uid = "item"
 	}
-	name := store.FileStem(uid) + reconcile.ConflictInfix + time.Now().UTC().Format("20060102-150405") + ".vcf"
+	name := store.FileStem(uid) + reconcile.ConflictInfix + time.Now().UTC().Format("20060102-150405") + itemExt(p.kind())
 	path := filepath.Join(p.conflictDir(), name)
 	if err := atomicfile.WriteFile(path, data, 0o600); err != nil {
 		return "", fmt.Errorf("keep conflict copy of %s: %w", uid, err)

@@ -47,6 +47,7 @@ type syncRun struct {
 	locByHref map[string]store.Entry
 	ordered   []*device.Record
 	next      []pair
+	local     []localWrite // queued local writes
 	res       Result
 }
 
@@ -58,8 +59,8 @@ func (s *syncRun) plan(ctx context.Context, old []pair) ([]plan, error) {
 	seenLoc := map[string]bool{}
 	for _, pr := range old {
 		dev := s.devByKey[pr.DeviceKey]
-		if dev != nil && dev.Hash != pr.DeviceHash && !s.caps.KeepsUIDs && !sameContact(pr.DeviceBase, dev.Data) {
-			// The key now holds another contact: ours was deleted and
+		if dev != nil && dev.Hash != pr.DeviceHash && !s.caps.KeepsUIDs && !sameItem(s.p.kind(), pr.DeviceBase, dev.Data) {
+			// The key now holds another item: ours was deleted and
 			// the record is new, to be matched or created below.
 			dev = nil
 		} else {
@@ -113,7 +114,7 @@ func (s *syncRun) plan(ctx context.Context, old []pair) ([]plan, error) {
 			continue
 		}
 		seenDev[rec.Key] = true
-		if m := newLocal.match(s.caps, rec); m != nil {
+		if m := newLocal.match(s.p.kind(), s.caps, rec); m != nil {
 			plans = append(plans, plan{op: opMatch, dev: rec, loc: m.entry, data: m.data})
 			continue
 		}
@@ -169,7 +170,7 @@ func (s *syncRun) unpairedLocal(ctx context.Context, seen map[string]bool) (*can
 			return nil, fmt.Errorf("read local %s: %w", href, err)
 		}
 		c := &candidate{entry: e, data: data}
-		if k, err := device.MatchKey(device.Contacts, data); err == nil {
+		if k, err := device.MatchKey(s.p.kind(), data); err == nil {
 			c.key = k
 		} else {
 			s.p.log().Warn("local item has no match key", "href", href, "err", err)
@@ -188,14 +189,14 @@ func (s *syncRun) unpairedLocal(ctx context.Context, seen map[string]bool) (*can
 // match finds the unpaired local item that is rec: by UID where the
 // device keeps UIDs, else by the fields that survive the device
 // (device.MatchKey). Each local item matches at most once.
-func (cs *candidates) match(caps device.Capabilities, rec *device.Record) *candidate {
+func (cs *candidates) match(kind device.Kind, caps device.Capabilities, rec *device.Record) *candidate {
 	if caps.KeepsUIDs && rec.UID != "" {
 		if c := cs.byUID[rec.UID]; c != nil && !c.used {
 			c.used = true
 			return c
 		}
 	}
-	k, err := device.MatchKey(device.Contacts, rec.Data)
+	k, err := device.MatchKey(kind, rec.Data)
 	if err != nil {
 		return nil
 	}

@@ -115,12 +115,15 @@ func (p *Provider) dispatch(sub, uri string, projection []string, w where, sortB
 		return nil
 	case "insert":
 		_, err := p.insert(uri, binds)
+		p.countWrite(err)
 		return err
 	case "update":
 		_, err := p.update(uri, binds, w)
+		p.countWrite(err)
 		return err
 	case "delete":
 		_, err := p.remove(uri, w)
+		p.countWrite(err)
 		return err
 	}
 	return fmt.Errorf("Unsupported operation: %s", sub)

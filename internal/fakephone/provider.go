@@ -74,6 +74,7 @@ type Provider struct {
 	mu     sync.Mutex
 	tables map[string]*table
 	sdk    int // API level deciding --bind parsing
+	writes int // successful insert/update/delete commands
 }
 
 // NewProvider returns a provider with empty tables and one local calendar
@@ -106,6 +107,39 @@ func (p *Provider) Insert(uri string, values map[string]string) (int64, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return p.insert(uri, vals)
+}
+
+// Writes returns how many `content insert`, `update` and `delete`
+// commands succeeded, whether or not they changed a row: a sync that
+// changes nothing must not send any.
+func (p *Provider) Writes() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.writes
+}
+
+// countWrite counts a write command that succeeded. Callers hold mu.
+func (p *Provider) countWrite(err error) {
+	if err == nil {
+		p.writes++
+	}
+}
+
+// Delete removes the rows of uri whose columns match all of match, as the
+// phone's own apps do (rows a sync adapter knows are only marked deleted),
+// and returns how many it selected. It is not counted in Writes.
+func (p *Provider) Delete(uri string, match map[string]string) (int, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	var w where
+	for k, v := range match {
+		var e where = cmpExpr{col: k, op: "=", lit: []val{{s: v}}}
+		if w != nil {
+			e = boolExpr{and: true, l: w, r: e}
+		}
+		w = e
+	}
+	return p.remove(uri, w)
 }
 
 // Rows returns the rows of uri whose columns match all of match (nil

@@ -96,3 +96,30 @@ func TestContentOutput(t *testing.T) {
 		t.Fatalf("delete left %v", rows)
 	}
 }
+
+// TestProviderWritesAndDelete: content writes are counted, the test's own
+// Delete is not, and Delete selects by every column given.
+func TestProviderWritesAndDelete(t *testing.T) {
+	p := NewProvider()
+	for _, name := range []string{"a", "b"} {
+		if _, err := p.Insert(RawContactsURI, map[string]string{"display_name": name, "account_type": "x"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var out, errOut strings.Builder
+	if rc := p.Command([]string{"update", "--uri", RawContactsURI, "--bind", "starred:i:1", "--where", "display_name='a'"}, &out, &errOut); rc != 0 || errOut.Len() > 0 {
+		t.Fatalf("update: %d %s", rc, errOut.String())
+	}
+	if p.Writes() != 1 {
+		t.Fatalf("writes %d, want 1", p.Writes())
+	}
+	if n, err := p.Delete(RawContactsURI, map[string]string{"display_name": "a", "account_type": "y"}); err != nil || n != 0 {
+		t.Fatalf("delete of no row: %d %v", n, err)
+	}
+	if n, err := p.Delete(RawContactsURI, map[string]string{"display_name": "a", "account_type": "x"}); err != nil || n != 1 {
+		t.Fatalf("delete: %d %v", n, err)
+	}
+	if rows := p.Rows(RawContactsURI, nil); len(rows) != 1 || rows[0]["display_name"] != "b" || p.Writes() != 1 {
+		t.Fatalf("rows %v, writes %d", rows, p.Writes())
+	}
+}

@@ -85,6 +85,9 @@ func vcalendar(it *device.CalendarItem) []byte {
 	b.WriteString("BEGIN:VCALENDAR\r\nVERSION:1.0\r\n")
 	if it.Component == "VTODO" {
 		b.WriteString("BEGIN:VTODO\r\n")
+		if !it.Start.IsZero() {
+			line("DTSTART", utc(it.Start))
+		}
 		if !it.Due.IsZero() {
 			line("DUE", utc(it.Due))
 		}
