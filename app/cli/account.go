@@ -91,7 +91,9 @@ vdir under the data directory unless the configuration maps it elsewhere.`,
 			if err := config.Save(dirs.Config, cfg); err != nil {
 				return err
 			}
-			fmt.Fprintf(e.stdout, "account %s added; 'cradle run' syncs it (a running daemon picks it up after a restart)\n", name)
+			fmt.Fprintf(e.stdout, "account %s added; 'cradle run' syncs it\n", name)
+			running, err := reloadDaemon(ctx)
+			tellReload(e, running, err, "is syncing it now")
 			return nil
 		},
 	}
@@ -201,10 +203,14 @@ func newAccountRemove(e *env) *cobra.Command {
 			if err := config.Save(dirs.Config, cfg); err != nil {
 				return err
 			}
+			// Before the password goes: a session still running would
+			// otherwise fail to authenticate instead of stopping.
+			running, rerr := reloadDaemon(cmd.Context())
 			if err := secrets.Delete(args[0]); err != nil {
 				fmt.Fprintf(e.stderr, "warning: could not remove the stored password: %v\n", err)
 			}
 			fmt.Fprintf(e.stdout, "account %s removed; its local files are kept\n", args[0])
+			tellReload(e, running, rerr, "stopped syncing it")
 			return nil
 		},
 	}

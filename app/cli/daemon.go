@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"time"
 
 	"github.com/cradle-sync/cradle/app/client"
 	"github.com/cradle-sync/cradle/bridge/api"
@@ -33,32 +34,29 @@ func listenControl() (func(ctx context.Context, b api.Backend) error, func(), er
 	return serve, func() { ln.Close() }, nil
 }
 
-// serveDaemon runs the engine and the control socket until ctx ends or a
-// client asks the daemon to quit.
+// serveDaemon runs the engine, the device follower and the control
+// socket until ctx ends or a client asks the daemon to quit. The socket
+// and the tray see the engine and the devices as one backend, so the
+// windows get activity, devices and reload from it.
 func serveDaemon(ctx context.Context, e *env, eng *engine.Engine, serve func(context.Context, api.Backend) error, noTray bool) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		if err := serve(ctx, eng); err != nil {
+	var backend api.Backend = eng
+	if dirs, err := config.DefaultDirs(); err == nil {
+		d := withDevices(eng, dirs)
+		backend = d
+		wg.Go(func() { d.deviceFollower.Run(ctx) })
+	} else {
+		slog.Warn("devices not followed", "err", err)
+	}
+	wg.Go(func() {
+		if err := serve(ctx, backend); err != nil {
 			slog.Error("control socket stopped", "err", err)
 		}
-	}()
-	if dirs, err := config.DefaultDirs(); err == nil {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			followDevices(ctx, dirs, eng)
-		}()
-	}
+	})
 	if !noTray {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			runTray(ctx, eng, func() { eng.Quit(context.Background()) })
-		}()
+		wg.Go(func() { runTray(ctx, backend, func() { eng.Quit(context.Background()) }) })
 	}
 	err := eng.Run(ctx)
 	cancel()
@@ -118,3 +116,51 @@ func (r remote) Subscribe(ctx context.Context) <-chan api.Event {
 	return ch
 }
 func (r remote) Quit(ctx context.Context) error { return r.c.Quit(ctx) }
+
+// The optional interfaces: a daemon that lacks one answers with an error
+// matching client.ErrUnsupported.
+var (
+	_ api.ActivityLog   = remote{}
+	_ api.DeviceBackend = remote{}
+	_ api.Reloader      = remote{}
+)
+
+func (r remote) Activity(ctx context.Context, limit int) ([]api.Event, error) {
+	return r.c.Activity(ctx, limit)
+}
+func (r remote) Devices(ctx context.Context) ([]api.Device, error) { return r.c.Devices(ctx) }
+func (r remote) SyncDevice(ctx context.Context, name string) error { return r.c.SyncDevice(ctx, name) }
+func (r remote) Reload(ctx context.Context) error                  { return r.c.Reload(ctx) }
+
+// reloadDaemon asks a running daemon to re-read the configuration after
+// a command changed it. running is false when no daemon answers; err
+// matches client.ErrUnsupported when the daemon is too old to reload.
+func reloadDaemon(ctx context.Context) (running bool, err error) {
+	// The daemon waits for removed accounts' sessions to stop; a stuck
+	// one must not hang the command.
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	b, ok := daemonBackend(ctx)
+	if !ok {
+		return false, nil
+	}
+	rl, ok := b.(api.Reloader)
+	if !ok {
+		return true, client.ErrUnsupported
+	}
+	return true, rl.Reload(ctx)
+}
+
+// tellReload reports to the user what reloadDaemon did; done says what
+// a successful reload means for the account ("is syncing it").
+func tellReload(e *env, running bool, err error, done string) {
+	switch {
+	case !running:
+	case errors.Is(err, client.ErrUnsupported):
+		fmt.Fprintln(e.stdout, "the running daemon is too old to reload its configuration; restart it for it to notice")
+	case err != nil:
+		fmt.Fprintf(e.stderr, "warning: the running daemon could not reload the configuration: %v; restart it for it to notice\n", err)
+	default:
+		fmt.Fprintf(e.stdout, "the running daemon %s\n", done)
+	}
+}

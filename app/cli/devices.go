@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -16,6 +17,7 @@ import (
 	"github.com/BurntSushi/toml"
 	"github.com/spf13/cobra"
 
+	"github.com/cradle-sync/cradle/app/client"
 	"github.com/cradle-sync/cradle/bridge/atomicfile"
 	"github.com/cradle-sync/cradle/bridge/config"
 	"github.com/cradle-sync/cradle/bridge/device"
@@ -29,7 +31,9 @@ import (
 // devicesFile is the device configuration beside config.toml.
 const devicesFile = "devices.toml"
 
-// deviceConf is one configured device and, once paired, where its contacts go.
+// deviceConf is one configured device and, once paired, the local
+// collections its address book, calendar and to-do list are kept in step
+// with.
 type deviceConf struct {
 	Name   string `toml:"name" json:"name"`
 	Driver string `toml:"driver" json:"driver"` // adb, gammu, folder
@@ -43,6 +47,44 @@ type deviceConf struct {
 	Account    string `toml:"account,omitempty" json:"account,omitempty"`
 	// Contacts is the paired local collection: a vdir folder or a .vcf file.
 	Contacts string `toml:"contacts,omitempty" json:"contacts,omitempty"`
+	// Calendar and Tasks are the paired local calendar and to-do list (an
+	// .ics vdir or file); CalendarCollection and TasksCollection name the
+	// device's, "" meaning its first of that kind.
+	Calendar           string `toml:"calendar,omitempty" json:"calendar,omitempty"`
+	CalendarCollection string `toml:"calendar_collection,omitempty" json:"calendar_collection,omitempty"`
+	Tasks              string `toml:"tasks,omitempty" json:"tasks,omitempty"`
+	TasksCollection    string `toml:"tasks_collection,omitempty" json:"tasks_collection,omitempty"`
+}
+
+// pairedKind is one kind of collection a device is paired for.
+type pairedKind struct {
+	kind       device.Kind
+	local      string // local vdir or file
+	collection string // device collection; "" means its first of kind
+}
+
+// pairs returns the kinds the device is paired for, contacts first.
+func (d *deviceConf) pairs() []pairedKind {
+	var out []pairedKind
+	for _, k := range []pairedKind{
+		{device.Contacts, d.Contacts, d.Collection},
+		{device.Calendar, d.Calendar, d.CalendarCollection},
+		{device.Tasks, d.Tasks, d.TasksCollection},
+	} {
+		if k.local != "" {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// pairedWith summarises what the device is paired with, for listings.
+func (d *deviceConf) pairedWith() string {
+	var parts []string
+	for _, k := range d.pairs() {
+		parts = append(parts, string(k.kind)+"="+k.local)
+	}
+	return strings.Join(parts, " ")
 }
 
 type devicesConf struct {
@@ -118,6 +160,10 @@ type deviceRow struct {
 	State    string `json:"state"` // attach, unauthorized, absent, error
 	Error    string `json:"error,omitempty"`
 	Contacts string `json:"contacts,omitempty"`
+	Calendar string `json:"calendar,omitempty"`
+	Tasks    string `json:"tasks,omitempty"`
+	// Paired summarises the pairings ("contacts=… calendar=…").
+	Paired string `json:"-"`
 }
 
 func newDevicesList(e *env) *cobra.Command {
@@ -148,7 +194,7 @@ func newDevicesList(e *env) *cobra.Command {
 				if r.Error != "" {
 					state += " (" + r.Error + ")"
 				}
-				fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\n", orDash(r.Name), r.Driver, r.ID, state, orDash(r.Label), orDash(r.Contacts))
+				fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\n", orDash(r.Name), r.Driver, r.ID, state, orDash(r.Label), orDash(r.Paired))
 			}
 			return w.Flush()
 		},
@@ -172,7 +218,8 @@ func listDevices(ctx context.Context, conf devicesConf) []deviceRow {
 	var rows []deviceRow
 	seen := map[string]bool{}
 	for _, d := range conf.Devices {
-		row := deviceRow{Name: d.Name, Driver: d.Driver, ID: d.ID, State: "absent", Contacts: d.Contacts}
+		row := deviceRow{Name: d.Name, Driver: d.Driver, ID: d.ID, State: "absent", Contacts: d.Contacts,
+			Calendar: d.Calendar, Tasks: d.Tasks, Paired: d.pairedWith()}
 		switch d.Driver {
 		case "folder":
 			// The folder driver detects mounted media only; a configured
@@ -274,16 +321,21 @@ func addDevice(e *env, d deviceConf) error {
 }
 
 func newDevicesPair(e *env) *cobra.Command {
-	var account, contacts, collection string
+	var account string
+	var flags [3]struct{ local, collection string }
 	cmd := &cobra.Command{
-		Use:   "pair NAME --account A --contacts FOLDER",
-		Short: "Pair a device's address book with a local contacts collection",
-		Long: `Pairs the device's contacts with FOLDER: a local vdir folder or .vcf file,
-or the id (or name) of a contacts folder of account A as shown by
-"cradle status". NAME is a configured device or the serial of a phone on
-the adb server, which is then added under that name.`,
+		Use:   "pair NAME --account A [--contacts FOLDER] [--calendar FOLDER] [--tasks FOLDER]",
+		Short: "Pair a device's address book, calendar and to-do list with local collections",
+		Long: `Pairs the device's contacts, calendar and to-dos with local collections:
+each FOLDER is a local vdir folder (or .vcf/.ics file), or the id (or name)
+of a folder of account A as shown by "cradle status". Kinds not given keep
+their pairing. NAME is a configured device or the serial of a phone on the
+adb server, which is then added under that name.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if flags[0].local == "" && flags[1].local == "" && flags[2].local == "" {
+				return errors.New("devices pair: give --contacts, --calendar or --tasks")
+			}
 			dirs, err := config.DefaultDirs()
 			if err != nil {
 				return err
@@ -297,39 +349,80 @@ the adb server, which is then added under that name.`,
 				conf.Devices = append(conf.Devices, deviceConf{Name: args[0], Driver: "adb", ID: args[0]})
 				d = &conf.Devices[len(conf.Devices)-1]
 			}
-			path, err := resolveContacts(cmd, account, contacts)
-			if err != nil {
-				return err
+			targets := []struct {
+				kind        device.Kind
+				local, coll *string
+			}{
+				{device.Contacts, &d.Contacts, &d.Collection},
+				{device.Calendar, &d.Calendar, &d.CalendarCollection},
+				{device.Tasks, &d.Tasks, &d.TasksCollection},
 			}
-			if d.Contacts != "" && d.Contacts != path {
-				// A new local side makes the old agreement meaningless.
-				if err := os.Remove(pairingState(dirs, d.Name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
-					return fmt.Errorf("reset pairing of %s: %w", d.Name, err)
+			for i, tg := range targets {
+				if flags[i].local == "" {
+					continue
 				}
+				path, err := resolveFolder(cmd, account, flags[i].local, tg.kind)
+				if err != nil {
+					return err
+				}
+				if *tg.local != "" && *tg.local != path {
+					// A new local side makes the old agreement meaningless.
+					if err := os.Remove(pairingState(dirs, d.Name, tg.kind)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+						return fmt.Errorf("reset %s pairing of %s: %w", tg.kind, d.Name, err)
+					}
+				}
+				*tg.local, *tg.coll = path, flags[i].collection
 			}
-			d.Account, d.Contacts, d.Collection = account, path, collection
+			if account != "" {
+				d.Account = account
+			}
 			if err := saveDevices(dirs.Config, conf); err != nil {
 				return err
 			}
-			fmt.Fprintf(e.stdout, "Paired %q with %s. Run \"cradle devices sync %s\" to sync.\n", d.Name, path, d.Name)
+			fmt.Fprintf(e.stdout, "Paired %q with %s. Run \"cradle devices sync %s\" to sync.\n", d.Name, d.pairedWith(), d.Name)
+			notifyDaemon(cmd.Context(), e)
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&account, "account", "", "account whose contacts folder to use")
-	cmd.Flags().StringVar(&contacts, "contacts", "", "local contacts folder or file, or a folder id from \"cradle status\"")
-	cmd.Flags().StringVar(&collection, "collection", "", "the device's address book (e.g. ME or SM for gammu); default its first")
-	cmd.MarkFlagRequired("contacts")
+	cmd.Flags().StringVar(&account, "account", "", "account whose folders to use")
+	cmd.Flags().StringVar(&flags[0].local, "contacts", "", "local contacts folder or .vcf file, or a folder id from \"cradle status\"")
+	cmd.Flags().StringVar(&flags[1].local, "calendar", "", "local calendar folder or .ics file, or a folder id from \"cradle status\"")
+	cmd.Flags().StringVar(&flags[2].local, "tasks", "", "local to-do folder or .ics file, or a folder id from \"cradle status\"")
+	cmd.Flags().StringVar(&flags[0].collection, "collection", "", "the device's address book (e.g. ME or SM for gammu); default its first")
+	cmd.Flags().StringVar(&flags[1].collection, "calendar-collection", "", "the device's calendar (e.g. calendar/3 for Android); default its first")
+	cmd.Flags().StringVar(&flags[2].collection, "tasks-collection", "", "the device's to-do list; default its first")
 	return cmd
 }
 
-// resolveContacts turns --contacts into a local path: an existing path
-// as given, else the account's contacts folder with that id or name.
-func resolveContacts(cmd *cobra.Command, account, contacts string) (string, error) {
-	if st, err := os.Stat(contacts); err == nil && (st.IsDir() || strings.HasSuffix(contacts, ".vcf")) {
-		return filepath.Abs(contacts)
+// notifyDaemon asks a running daemon to follow the devices as configured
+// now. Without a daemon there is nothing to tell; one that cannot reload
+// picks the change up when it restarts.
+func notifyDaemon(ctx context.Context, e *env) {
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	err := client.New("").Reload(ctx)
+	if err != nil && !errors.Is(err, client.ErrNotRunning) {
+		fmt.Fprintf(e.stderr, "The running cradle daemon will follow this device after a restart (%v).\n", err)
+	}
+}
+
+// itemExt is the file extension of local items of kind.
+func itemExt(kind device.Kind) string {
+	if kind == device.Contacts {
+		return ".vcf"
+	}
+	return ".ics"
+}
+
+// resolveFolder turns a --contacts/--calendar/--tasks value into a local
+// path: an existing folder or file of the kind's extension as given, else
+// the account's folder of that kind with that id or name.
+func resolveFolder(cmd *cobra.Command, account, value string, kind device.Kind) (string, error) {
+	if st, err := os.Stat(value); err == nil && (st.IsDir() || strings.HasSuffix(value, itemExt(kind))) {
+		return filepath.Abs(value)
 	}
 	if account == "" {
-		return "", fmt.Errorf("contacts %q: no such path; give --account to look it up as a folder id", contacts)
+		return "", fmt.Errorf("%s %q: no such path; give --account to look it up as a folder id", kind, value)
 	}
 	st, err := currentStatus(cmd)
 	if err != nil {
@@ -340,24 +433,30 @@ func resolveContacts(cmd *cobra.Command, account, contacts string) (string, erro
 			continue
 		}
 		for _, f := range a.Folders {
-			if f.Kind == "contacts" && (f.ID == contacts || f.Name == contacts) {
+			if f.Kind == string(kind) && (f.ID == value || f.Name == value) {
 				return f.LocalPath, nil
 			}
 		}
-		return "", fmt.Errorf("account %q has no contacts folder %q (see cradle status)", account, contacts)
+		return "", fmt.Errorf("account %q has no %s folder %q (see cradle status)", account, kind, value)
 	}
 	return "", fmt.Errorf("no account %q (see cradle status)", account)
 }
 
-func pairingState(dirs config.Dirs, name string) string {
-	return filepath.Join(dirs.Data, "devices", store.FileStem(name)+".json")
+// pairingState is the state file of one kind's pairing. Contacts keep
+// the name they had before calendars were paired.
+func pairingState(dirs config.Dirs, name string, kind device.Kind) string {
+	stem := store.FileStem(name)
+	if kind != device.Contacts {
+		stem += "." + string(kind)
+	}
+	return filepath.Join(dirs.Data, "devices", stem+".json")
 }
 
 func newDevicesSync(e *env) *cobra.Command {
 	var allowDelete, asJSON bool
 	cmd := &cobra.Command{
 		Use:   "sync NAME",
-		Short: "Sync a paired device's contacts with its local collection once",
+		Short: "Sync a paired device's contacts, calendar and to-dos with their local collections once",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			dirs, err := config.DefaultDirs()
@@ -369,51 +468,119 @@ func newDevicesSync(e *env) *cobra.Command {
 				return err
 			}
 			d := conf.find(args[0])
-			if d == nil || d.Contacts == "" {
+			if d == nil || len(d.pairs()) == 0 {
 				return fmt.Errorf("device %q is not paired (cradle devices pair)", args[0])
 			}
-			res, err := syncDevice(cmd.Context(), dirs, d, allowDelete)
+			results, err := syncDevice(cmd.Context(), dirs, d, allowDelete)
 			var mde *devicesync.MassDeleteError
 			if errors.As(err, &mde) {
-				return fmt.Errorf("%w; run again with --allow-mass-delete if that is intended", err)
-			}
-			if err != nil {
-				return err
+				err = fmt.Errorf("%w; run again with --allow-mass-delete if that is intended", err)
 			}
 			if asJSON {
-				return json.NewEncoder(e.stdout).Encode(res)
+				byKind := map[device.Kind]devicesync.Result{}
+				for _, r := range results {
+					byKind[r.kind] = r.res
+				}
+				if jerr := json.NewEncoder(e.stdout).Encode(byKind); jerr != nil {
+					return jerr
+				}
+				return err
 			}
-			fmt.Fprintf(e.stdout, "%s: %s\n", d.Name, res)
-			for _, c := range res.Conflicts {
-				fmt.Fprintf(e.stdout, "conflict: the device's version is kept in %s\n", c)
+			for _, r := range results {
+				fmt.Fprintf(e.stdout, "%s %s: %s\n", d.Name, r.kind, r.res)
+				for _, c := range r.res.Conflicts {
+					fmt.Fprintf(e.stdout, "conflict: the device's version is kept in %s\n", c)
+				}
 			}
-			return nil
+			return err
 		},
 	}
 	cmd.Flags().BoolVar(&allowDelete, "allow-mass-delete", false, "let this sync delete more than half of the items on one side")
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print the result as JSON")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the results by kind as JSON")
 	return cmd
 }
 
-// syncDevice opens the device and the local collection and runs one sync.
-func syncDevice(ctx context.Context, dirs config.Dirs, d *deviceConf, allowDelete bool) (devicesync.Result, error) {
+// kindResult is the outcome of one pairing's sync.
+type kindResult struct {
+	kind device.Kind
+	res  devicesync.Result
+}
+
+// syncDevice opens the device and its local collections and syncs each
+// pairing once. It goes on past a failed pairing and returns the errors
+// joined, with the results of the pairings that ran.
+func syncDevice(ctx context.Context, dirs config.Dirs, d *deviceConf, allowDelete bool) ([]kindResult, error) {
 	drv, err := d.driver()
 	if err != nil {
-		return devicesync.Result{}, err
+		return nil, err
 	}
 	dev, err := drv.Open(ctx, d.ID)
 	if err != nil {
-		return devicesync.Result{}, fmt.Errorf("open device %s: %w", d.Name, err)
+		return nil, fmt.Errorf("open device %s: %w", d.Name, err)
 	}
 	defer dev.Close()
-	p, err := openPairing(ctx, dirs, d, dev)
+	ps, err := openPairings(ctx, dirs, d, dev)
 	if err != nil {
-		return devicesync.Result{}, fmt.Errorf("device %s: %w", d.Name, err)
+		return nil, fmt.Errorf("device %s: %w", d.Name, err)
 	}
-	defer p.Local.Close()
+	defer closePairings(ps)
+	var out []kindResult
+	var errs []error
+	for _, p := range ps {
+		if allowDelete {
+			p.AllowMassDelete()
+		}
+		res, err := p.Sync(ctx)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s %s: %w", d.Name, p.Kind, err))
+			continue
+		}
+		out = append(out, kindResult{p.Kind, res})
+	}
+	return out, errors.Join(errs...)
+}
 
-	if allowDelete {
-		p.AllowMassDelete()
+// openPairings opens the local collections the device is paired with and
+// picks the device's collection of each kind.
+func openPairings(ctx context.Context, dirs config.Dirs, d *deviceConf, dev device.Device) ([]*devicesync.Pairing, error) {
+	var cols []device.Collection
+	var out []*devicesync.Pairing
+	for _, k := range d.pairs() {
+		coll := k.collection
+		if coll == "" {
+			if cols == nil {
+				var err error
+				if cols, err = dev.Collections(ctx); err != nil {
+					closePairings(out)
+					return nil, err
+				}
+			}
+			i := slices.IndexFunc(cols, func(c device.Collection) bool { return c.Kind == k.kind })
+			if i < 0 {
+				closePairings(out)
+				return nil, fmt.Errorf("no %s collection on the device", k.kind)
+			}
+			coll = cols[i].ID
+		}
+		var st store.Store
+		var err error
+		if ext := itemExt(k.kind); strings.HasSuffix(k.local, ext) {
+			st, err = store.OpenFile(k.local, store.Options{})
+		} else {
+			st, err = store.OpenVdir(k.local, ext, store.Options{})
+		}
+		if err != nil {
+			closePairings(out)
+			return nil, err
+		}
+		out = append(out, &devicesync.Pairing{Device: dev, Collection: coll, Kind: k.kind, Local: st,
+			StatePath: pairingState(dirs, d.Name, k.kind)})
 	}
-	return p.Sync(ctx)
+	return out, nil
+}
+
+func closePairings(ps []*devicesync.Pairing) {
+	for _, p := range ps {
+		p.Local.Close()
+	}
 }
