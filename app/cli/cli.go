@@ -45,5 +45,6 @@ func newRoot(e *env) *cobra.Command {
 		Version:       Version,
 	}
 	root.AddCommand(newRun(e), newAccount(e), newSync(e), newStatus(e), newConflicts(e), newExport(e), newDevices(e), newDebug(e))
+	addExtensions(root)
 	return root
 }
