@@ -5,16 +5,17 @@ GO ?= go
 BIN := bin/cradle
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run build test bench fuzz demo package deps sogo-start sogo-stop clean
+.PHONY: run build test bench fuzz crash-test screenshots demo package deps sogo-start sogo-stop clean
 
 ## run: install missing build dependencies, build, and start Cradle
 run: build
 	./$(BIN) run
 
-## build: build bin/cradle
+## build: build bin/cradle and its windows, bin/cradle-ui (Fyne, cgo)
 build:
 	scripts/deps.sh build
 	$(GO) build -o $(BIN) .
+	CGO_ENABLED=1 $(GO) build -o bin/cradle-ui ./app/ui/cmd/cradle-ui
 
 ## test: install what the tests need, start SOGo, run every check and test, stop SOGo
 test:
@@ -23,6 +24,11 @@ test:
 ## bench: run the benchmarks and print one table (figure, value, target, comparison)
 bench:
 	scripts/bench.sh
+
+## screenshots: every window under Xvfb, against a demo daemon, into docs/screenshots
+screenshots:
+	scripts/deps.sh test
+	scripts/screenshots.sh
 
 ## demo: start SOGo with sample data, add an account for it and run Cradle
 demo:
