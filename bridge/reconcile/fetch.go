@@ -5,7 +5,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/cradle-sync/cradle/bridge/atomicfile"
@@ -27,6 +29,9 @@ type pass struct {
 	// by flushCreates: one Store.Apply per window lets a single-file store
 	// rewrite once and a vdir sync once, instead of once per item.
 	creates []create
+	// adds maps items to the ClientId of their queued Add, loaded with
+	// unlinked: linking an item answers its Add.
+	adds map[state.ItemID]string
 }
 
 // create is a server item waiting to be written locally.
@@ -136,6 +141,12 @@ func (f *Folder) applyServerItem(ctx context.Context, p *pass, batch *state.Serv
 		if err != nil {
 			return err
 		}
+		if m != nil && p.adds[m.ID] != "" {
+			// The server's copy of a local Add whose answer was lost:
+			// the Add is done, it must not be sent again.
+			batch.Acked = append(batch.Acked, p.adds[m.ID])
+			delete(p.adds, m.ID)
+		}
 		it = m
 	}
 	if it == nil || it.LocalHref == "" {
@@ -238,10 +249,23 @@ func (f *Folder) keepConflict(ctx context.Context, it *state.Item, local, remote
 		if base == "" {
 			base = "item"
 		}
-		name := store.FileStem(base) + ConflictInfix + time.Now().UTC().Format("20060102-150405") + ext
-		path = filepath.Join(dir, name)
-		if err := atomicfile.WriteFile(path, local, 0o600); err != nil {
-			return fmt.Errorf("keep conflict copy of %s: %w", it.LocalHref, err)
+		prefix := store.FileStem(base) + ConflictInfix
+		// A pass killed after saving the copy merges again on restart:
+		// the copy it left is this one, not a second.
+		if path = sameCopy(dir, prefix, ext, local); path == "" {
+			path = filepath.Join(dir, prefix+time.Now().UTC().Format("20060102-150405")+ext)
+			if err := atomicfile.WriteFile(path, local, 0o600); err != nil {
+				return fmt.Errorf("keep conflict copy of %s: %w", it.LocalHref, err)
+			}
+		}
+		open, err := f.DB.Conflicts(ctx, f.ID, true)
+		if err != nil {
+			return err
+		}
+		for _, c := range open {
+			if c.LocalCopyPath == path {
+				return nil // recorded by the killed pass
+			}
 		}
 	}
 	if _, err := f.DB.AddConflict(ctx, state.Conflict{Folder: f.ID, Item: it.ID, LocalCopyPath: path, ServerVersion: remote}); err != nil {
@@ -249,6 +273,26 @@ func (f *Folder) keepConflict(ctx context.Context, it *state.Item, local, remote
 	}
 	f.note("server", "conflict", it.UID)
 	return nil
+}
+
+// sameCopy returns the path of a conflict copy in dir named prefix…ext
+// whose content is b, or "".
+func sameCopy(dir, prefix, ext string, b []byte) string {
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return ""
+	}
+	for _, e := range ents {
+		n := e.Name()
+		if !strings.HasPrefix(n, prefix) || !strings.HasSuffix(n, ext) {
+			continue
+		}
+		p := filepath.Join(dir, n)
+		if cur, err := os.ReadFile(p); err == nil && bytes.Equal(cur, b) {
+			return p
+		}
+	}
+	return ""
 }
 
 // write replaces a local item unless the new bytes are the same.
@@ -343,6 +387,16 @@ func (f *Folder) matchUnlinked(ctx context.Context, p *pass, data push.ItemData)
 	}
 	if p.unlinked == nil {
 		p.unlinked = map[string]string{}
+		ops, err := f.DB.Pending(ctx, f.ID)
+		if err != nil {
+			return nil, err
+		}
+		p.adds = map[state.ItemID]string{}
+		for _, op := range ops {
+			if op.Kind == state.OpAdd && op.Item != 0 {
+				p.adds[op.Item] = op.ClientID
+			}
+		}
 		es, err := f.listLocal(ctx)
 		if err != nil {
 			return nil, err

@@ -141,7 +141,26 @@ func (f *Folder) Sync(ctx context.Context) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	defer func() { f.allowDelete, f.echo = false, nil }()
-	if err := f.fetch(ctx); err != nil {
+	lost, err := f.unansweredAdds(ctx)
+	if err != nil {
+		return err
+	}
+	if lost {
+		// An Add sent by an earlier pass may have reached the server
+		// although its answer never came back (killed, cut off). Servers
+		// do not deduplicate ClientIds, and may never send the item back
+		// (SOGo believes the client has it), so before sending it again
+		// the whole folder is fetched: the server's copy then links to
+		// the local file by content (matchUnlinked) instead of doubling.
+		f.log().Info("local additions may have reached the server unanswered; fetching the whole folder before sending them again", "folder", f.ID)
+		if err := f.DB.SetFolderSyncKey(ctx, f.ID, "0"); err != nil {
+			return err
+		}
+		err = f.fetchFrom(ctx, true)
+	} else {
+		err = f.fetch(ctx)
+	}
+	if err != nil {
 		return err
 	}
 	sent, err := f.sendLocal(ctx)
@@ -152,6 +171,22 @@ func (f *Folder) Sync(ctx context.Context) error {
 		return f.fetch(ctx)
 	}
 	return nil
+}
+
+// unansweredAdds reports whether a queued Add was never answered: the
+// server refusing one records an attempt, so an op without attempts was
+// sent (or about to be) by a pass that ended before the answer came.
+func (f *Folder) unansweredAdds(ctx context.Context) (bool, error) {
+	ops, err := f.DB.Pending(ctx, f.ID)
+	if err != nil {
+		return false, err
+	}
+	for _, op := range ops {
+		if op.Kind == state.OpAdd && op.Attempts == 0 {
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
 func (f *Folder) folder(ctx context.Context) (state.Folder, error) {
