@@ -25,6 +25,10 @@ test:
 bench:
 	scripts/bench.sh
 
+## crash-test: SIGKILL the daemon 100 times against SOGo while both sides change; prints kills=N lost=0 duplicated=0
+crash-test:
+	scripts/crash-test.sh
+
 ## screenshots: every window under Xvfb, against a demo daemon, into docs/screenshots
 screenshots:
 	scripts/deps.sh test

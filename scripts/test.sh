@@ -22,7 +22,10 @@ bad=$(gofmt -l $(git ls-files '*.go'; git ls-files --others --exclude-standard '
 echo "[test] go vet"
 go vet ./...
 echo "[test] go test -race"
-go test -race -count=1 -timeout 30m ./...
+go test -race -count=1 -timeout 30m $(go list ./... | grep -v '/internal/crash$')
+echo "[test] crash harness (${CRADLE_CRASH_KILLS:-20} kills; full output in /tmp/cradle-crash-test.out)"
+CI=true go test -race -count=1 -timeout 20m -v ./internal/crash 2>&1 | tee /tmp/cradle-crash-test.out |
+  grep -E '^kills=|seed|^--- |^(ok|FAIL)'
 # Stopping SOGo would break tests running beside it: this one runs alone.
 echo "[test] SOGo outage (alone)"
 $SUDO env "PATH=$PATH" CRADLE_OUTAGE_TEST=1 go test -race -count=1 -timeout 10m ./internal/outage
