@@ -261,17 +261,32 @@ func newDevicesAdd(e *env) *cobra.Command {
 		Use:   "add",
 		Short: "Configure a feature phone (gammu) or storage folder",
 	}
-	var gammurc string
+	var gammurc, port, connection string
 	addGammu := &cobra.Command{
-		Use:   "gammu NAME --gammurc FILE",
-		Short: "Configure a phone reached through gammu, described by a gammurc file",
+		Use:   "gammu NAME (--gammurc FILE | --port DEVICE [--connection at])",
+		Short: "Configure a phone reached through gammu, by a gammurc file or its port",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			switch {
+			case gammurc != "" && port != "":
+				return errors.New("devices add gammu: give --gammurc or --port, not both")
+			case port != "":
+				dirs, err := config.DefaultDirs()
+				if err != nil {
+					return err
+				}
+				if gammurc, err = writeGammurc(dirs.Config, args[0], port, connection); err != nil {
+					return err
+				}
+			case gammurc == "":
+				return errors.New("devices add gammu: give --gammurc FILE or --port DEVICE")
+			}
 			return addDevice(e, deviceConf{Name: args[0], Driver: "gammu", ID: gammurc})
 		},
 	}
 	addGammu.Flags().StringVar(&gammurc, "gammurc", "", "gammurc file ([gammu] section with connection, device, model)")
-	addGammu.MarkFlagRequired("gammurc")
+	addGammu.Flags().StringVar(&port, "port", "", "the phone's port, e.g. /dev/ttyUSB0 (Cradle writes the gammurc)")
+	addGammu.Flags().StringVar(&connection, "connection", "at", "gammu connection type with --port (at, at115200, fbus, dku2, bluerfat, ...)")
 	var path string
 	var files []string
 	addFolder := &cobra.Command{
@@ -583,4 +598,25 @@ func closePairings(ps []*devicesync.Pairing) {
 	for _, p := range ps {
 		p.Local.Close()
 	}
+}
+
+// writeGammurc writes a gammurc for a phone known only by its port into
+// the configuration directory and returns its path. Values go in as given
+// after refusing line breaks, which would let a flag inject settings.
+func writeGammurc(configDir, name, port, connection string) (string, error) {
+	for _, v := range []string{name, port, connection} {
+		if strings.ContainsAny(v, "\r\n") {
+			return "", fmt.Errorf("devices add gammu %s: line break in %q", name, v)
+		}
+	}
+	dir := filepath.Join(configDir, "gammu")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", fmt.Errorf("devices add gammu %s: %w", name, err)
+	}
+	p := filepath.Join(dir, store.FileStem(name)+".gammurc")
+	body := fmt.Sprintf("[gammu]\ndevice = %s\nconnection = %s\n", port, connection)
+	if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
+		return "", fmt.Errorf("devices add gammu %s: %w", name, err)
+	}
+	return p, nil
 }

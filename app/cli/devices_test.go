@@ -522,3 +522,35 @@ func TestDeviceFollowerReload(t *testing.T) {
 		t.Fatal("local contact not on the phone after reload")
 	}
 }
+
+// A phone known only by its port gets a gammurc written for it; flags
+// cannot smuggle further settings into that file.
+func TestDevicesAddGammuByPort(t *testing.T) {
+	base := t.TempDir()
+	t.Setenv("CRADLE_CONFIG_DIR", filepath.Join(base, "config"))
+	t.Setenv("CRADLE_DATA_DIR", filepath.Join(base, "data"))
+	if out, err := runDevices(t, "add", "gammu", "modem", "--port", "/dev/ttyUSB0"); err != nil {
+		t.Fatalf("add by port: %v\n%s", err, out)
+	}
+	conf, err := loadDevices(filepath.Join(base, "config"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := conf.find("modem")
+	if d == nil || d.Driver != "gammu" {
+		t.Fatalf("device not configured: %+v", conf)
+	}
+	rc, err := os.ReadFile(d.ID)
+	if err != nil {
+		t.Fatalf("gammurc %s: %v", d.ID, err)
+	}
+	if want := "[gammu]\ndevice = /dev/ttyUSB0\nconnection = at\n"; string(rc) != want {
+		t.Fatalf("gammurc = %q, want %q", rc, want)
+	}
+	if out, err := runDevices(t, "add", "gammu", "evil", "--port", "/dev/ttyUSB1\nmodel = dummy"); err == nil {
+		t.Fatalf("a port with a line break was accepted:\n%s", out)
+	}
+	if out, err := runDevices(t, "add", "gammu", "none"); err == nil {
+		t.Fatalf("add without --gammurc or --port succeeded:\n%s", out)
+	}
+}
