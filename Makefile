@@ -5,7 +5,7 @@ GO ?= go
 BIN := bin/cradle
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run build test bench fuzz crash-test screenshots demo package deps sogo-start sogo-stop clean
+.PHONY: run build test bench fuzz crash-test screenshots demo package windows-smoke deps sogo-start sogo-stop clean
 
 ## run: install missing build dependencies, build, and start Cradle
 run: build
@@ -38,12 +38,19 @@ screenshots:
 demo:
 	scripts/demo.sh
 
-## package: release tar.xz and .deb in dist/
+## package: release tar.xz, .deb and the Windows zip (cross-built with mingw-w64) in dist/
 VERSION ?= 0.1.0
 package:
 	scripts/deps.sh package
 	$(GO) build -trimpath -ldflags='-s -w -X github.com/cradle-sync/cradle/app/cli.Version=$(VERSION)' -o $(BIN) .
+	CGO_ENABLED=1 $(GO) build -trimpath -ldflags='-s -w' -o bin/cradle-ui ./app/ui/cmd/cradle-ui
 	packaging/build.sh $(BIN) $(VERSION) dist
+	packaging/windows.sh $(VERSION) dist
+
+## windows-smoke: start the Windows build under Wine (after make package)
+windows-smoke:
+	scripts/deps.sh windows
+	packaging/wine-smoke.sh dist/cradle-$(VERSION)-windows-amd64.zip
 
 ## fuzz: run every fuzz target for longer (FUZZTIME, default 2m each)
 fuzz:

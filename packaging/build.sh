@@ -3,6 +3,10 @@
 #
 #   packaging/build.sh BINARY [VERSION] [OUTDIR]
 #
+# BINARY is the cradle program; the cradle-ui program (the Fyne windows,
+# started by `cradle ui` and the tray) is taken from $UI_BINARY, else from
+# next to BINARY, and left out with a warning when there is none: cradle
+# then says its windows are missing and the command line does the work.
 # VERSION defaults to $VERSION or 0.0.0~dev (a leading "v" is dropped);
 # OUTDIR to dist/. The architecture is $ARCH or dpkg's own. Writes
 #   OUTDIR/cradle_VERSION_ARCH.deb            (dpkg-deb --build layout)
@@ -20,6 +24,13 @@ version=${version#v}
 out=${3:-$root/dist}
 arch=${ARCH:-$(dpkg --print-architecture)}
 [ -f "$bin" ] && [ -x "$bin" ] || { echo "$0: $bin is not an executable file" >&2; exit 1; }
+ui=${UI_BINARY:-$(dirname "$bin")/cradle-ui}
+if [ ! -e "$ui" ]; then
+  echo "$0: warning: no $ui; packaging without the windows" >&2
+  ui=
+elif [ ! -f "$ui" ] || [ ! -x "$ui" ]; then
+  echo "$0: $ui is not an executable file" >&2; exit 1
+fi
 [[ $version =~ ^[0-9][A-Za-z0-9.+~-]*$ ]] || { echo "$0: version '$version' is not a Debian version" >&2; exit 1; }
 for tool in dpkg-deb tar xz; do
   command -v "$tool" >/dev/null || { echo "$0: $tool not found" >&2; exit 1; }
@@ -32,12 +43,15 @@ trap 'rm -rf "$work"' EXIT
 stage=$work/cradle-$version
 
 install -D -m 0755 "$bin" "$stage/usr/bin/cradle"
+[ -z "$ui" ] || install -D -m 0755 "$ui" "$stage/usr/bin/cradle-ui"
 install -D -m 0644 "$here/cradle.desktop" "$stage/usr/share/applications/cradle.desktop"
 install -D -m 0644 "$here/io.github.cradle_sync.Cradle.metainfo.xml" \
   "$stage/usr/share/metainfo/io.github.cradle_sync.Cradle.metainfo.xml"
 install -D -m 0644 "$here/cradle.service" "$stage/usr/lib/systemd/user/cradle.service"
-# Not in /etc/xdg/autostart: starting at login is the user's choice; the
-# app copies this into ~/.config/autostart when it is switched on.
+# Not in /etc/xdg/autostart: starting at login is the user's choice, and
+# `cradle autostart on` (or the settings window) writes this same entry
+# to ~/.config/autostart. An administrator may copy it to
+# /etc/xdg/autostart to make it the default; users can still switch it off.
 install -D -m 0644 "$here/cradle-autostart.desktop" "$stage/usr/share/cradle/cradle-autostart.desktop"
 for size in 16 22 24 32 48 64 128 256; do
   install -D -m 0644 "$root/assets/icons/app/cradle-$size.png" \

@@ -4,7 +4,11 @@
 package packaging
 
 import (
+	"archive/zip"
 	"bytes"
+	"debug/pe"
+	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -91,6 +95,10 @@ func TestBuildPackages(t *testing.T) {
 	if err := os.WriteFile(bin, []byte("#!/bin/sh\necho dummy cradle\n"), 0o755); err != nil {
 		t.Fatal(err)
 	}
+	// build.sh takes the windows program from next to cradle.
+	if err := os.WriteFile(filepath.Join(dir, "cradle-ui"), []byte("#!/bin/sh\necho dummy cradle-ui\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
 	out := filepath.Join(dir, "dist")
 	cmd := exec.Command("./build.sh", bin, "v1.2.3", out)
 	cmd.Env = append(os.Environ(), "ARCH=amd64", "SOURCE_DATE_EPOCH=1700000000")
@@ -102,6 +110,7 @@ func TestBuildPackages(t *testing.T) {
 
 	want := []string{
 		"-rwxr-xr-x root/root ./usr/bin/cradle",
+		"-rwxr-xr-x root/root ./usr/bin/cradle-ui",
 		"-rw-r--r-- root/root ./usr/share/applications/cradle.desktop",
 		"-rw-r--r-- root/root ./usr/share/metainfo/io.github.cradle_sync.Cradle.metainfo.xml",
 		"-rw-r--r-- root/root ./usr/lib/systemd/user/cradle.service",
@@ -139,6 +148,9 @@ func TestBuildPackages(t *testing.T) {
 	if b, err := os.ReadFile(filepath.Join(x, "usr/bin/cradle")); err != nil || !strings.Contains(string(b), "dummy cradle") {
 		t.Errorf("usr/bin/cradle is not the given binary (err %v)", err)
 	}
+	if b, err := os.ReadFile(filepath.Join(x, "usr/bin/cradle-ui")); err != nil || !strings.Contains(string(b), "dummy cradle-ui") {
+		t.Errorf("usr/bin/cradle-ui is not the one next to cradle (err %v)", err)
+	}
 
 	// The tarball carries the same tree under one top directory.
 	var tarFiles []string
@@ -173,4 +185,92 @@ func TestBuildRejectsBadInput(t *testing.T) {
 			t.Errorf("%s: build.sh succeeded:\n%s", name, out)
 		}
 	}
+}
+
+// Without a cradle-ui next to it, build.sh still packages cradle (whose
+// `cradle ui` then says the windows are missing) and warns; a cradle-ui
+// named by UI_BINARY that is not a program is an error.
+func TestBuildWithoutWindows(t *testing.T) {
+	dpkgDeb := tool(t, "dpkg-deb", "dpkg")
+	tool(t, "xz", "xz-utils")
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "cradle")
+	if err := os.WriteFile(bin, []byte("#!/bin/sh\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "dist")
+	cmd := exec.Command("./build.sh", bin, "1.0", out)
+	cmd.Env = append(os.Environ(), "ARCH=amd64", "UI_BINARY=")
+	b, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("build.sh: %v\n%s", err, b)
+	}
+	if !strings.Contains(string(b), "without the windows") {
+		t.Errorf("no warning about the missing windows program:\n%s", b)
+	}
+	if list := run(t, dpkgDeb, "-c", filepath.Join(out, "cradle_1.0_amd64.deb")); strings.Contains(list, "cradle-ui") {
+		t.Errorf("deb holds a cradle-ui:\n%s", list)
+	}
+
+	notProgram := filepath.Join(dir, "ui.txt")
+	if err := os.WriteFile(notProgram, []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd = exec.Command("./build.sh", bin, "1.0", out)
+	cmd.Env = append(os.Environ(), "ARCH=amd64", "UI_BINARY="+notProgram)
+	if b, err := cmd.CombinedOutput(); err == nil {
+		t.Errorf("build.sh took a cradle-ui that is not executable:\n%s", b)
+	}
+}
+
+// windows.sh cross-builds cradle.exe as a GUI-subsystem PE32+ program
+// and zips it under cradle/. cradle-ui.exe (minutes of cgo when cold)
+// is left to `make package`.
+func TestWindowsZip(t *testing.T) {
+	if testing.Short() {
+		t.Skip("cross-builds cradle.exe")
+	}
+	tool(t, "zip", "zip")
+	dir := t.TempDir()
+	cmd := exec.Command("./windows.sh", "v1.2.3", dir)
+	cmd.Env = append(os.Environ(), "NO_UI=1", "SOURCE_DATE_EPOCH=1700000000")
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("windows.sh: %v\n%s", err, b)
+	}
+	z, err := zip.OpenReader(filepath.Join(dir, "cradle-1.2.3-windows-amd64.zip"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer z.Close()
+	if len(z.File) != 1 || z.File[0].Name != "cradle/cradle.exe" {
+		t.Fatalf("zip holds %d files, want only cradle/cradle.exe", len(z.File))
+	}
+	r, err := z.File[0].Open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	exe, err := io.ReadAll(r)
+	r.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sub, err := peSubsystem(exe); err != nil || sub != 2 {
+		t.Fatalf("subsystem %d (%v), want 2 (Windows GUI): a console would open at login", sub, err)
+	}
+	if !bytes.Contains(exe, []byte("1.2.3")) {
+		t.Error("the version is not linked in")
+	}
+}
+
+// peSubsystem reads the Subsystem field of a PE32+ image.
+func peSubsystem(b []byte) (uint16, error) {
+	f, err := pe.NewFile(bytes.NewReader(b))
+	if err != nil {
+		return 0, err
+	}
+	oh, ok := f.OptionalHeader.(*pe.OptionalHeader64)
+	if !ok {
+		return 0, fmt.Errorf("not a PE32+ image")
+	}
+	return oh.Subsystem, nil
 }

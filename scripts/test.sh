@@ -21,6 +21,9 @@ bad=$(gofmt -l $(git ls-files '*.go'; git ls-files --others --exclude-standard '
 [ -z "$bad" ] || { echo "gofmt needed:"; echo "$bad"; exit 1; }
 echo "[test] go vet"
 go vet ./...
+echo "[test] windows build"
+CGO_ENABLED=0 GOOS=windows GOARCH=amd64 go build -o "$(mktemp -d)/cradle.exe" .
+CGO_ENABLED=0 GOOS=windows GOARCH=amd64 go vet ./...
 echo "[test] go test -race"
 go test -race -count=1 -timeout 30m $(go list ./... | grep -v '/internal/crash$')
 echo "[test] crash harness (${CRADLE_CRASH_KILLS:-20} kills; full output in /tmp/cradle-crash-test.out)"

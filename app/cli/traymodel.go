@@ -7,6 +7,8 @@ import (
 	"log/slog"
 	"os"
 	"os/exec"
+	"runtime"
+	"slices"
 	"time"
 
 	"github.com/cradle-sync/cradle/app/tray"
@@ -19,6 +21,8 @@ type trayModel struct {
 	b    api.Backend
 	feed *tray.Feed
 	quit func()
+	// retry is touched only by the goroutine running run.
+	retry retrying
 }
 
 func (m *trayModel) Updates() <-chan tray.Snapshot { return m.feed.Updates() }
@@ -48,7 +52,74 @@ func (m *trayModel) publish(ctx context.Context) {
 	if err != nil {
 		return
 	}
-	m.feed.Publish(snapshotOf(st))
+	if m.retry == nil {
+		m.retry = make(retrying)
+	}
+	m.feed.Publish(snapshotOf(m.retry.steady(st)))
+}
+
+// retrying remembers the accounts whose session failed and has not yet
+// had a request succeed since. A session in back-off wakes up, reports
+// "connecting" or "syncing" before its first request and "offline" again
+// when that request fails; shown as is, the icon would flash "syncing"
+// on every retry while nothing works. The key is the account name.
+type retrying map[string]retryMark
+
+// retryMark is what an account looked like when its session last failed.
+type retryMark struct {
+	state    string    // "offline" or "error"
+	err      string    // the failure, for the tooltip
+	progress time.Time // newest successful sync of the account or any folder
+}
+
+// steady returns st with every account that is retrying after a failure
+// still shown as failing, until the account shows progress: its session
+// is waiting (everything synced, Ping under way), or the account or one
+// of its folders finished a sync after the failure. It records failures
+// seen in st and forgets accounts that succeeded or are gone. st is not
+// modified.
+func (r retrying) steady(st api.Status) api.Status {
+	seen := make(map[string]bool, len(st.Accounts))
+	st.Accounts = slices.Clone(st.Accounts)
+	for i := range st.Accounts {
+		a := &st.Accounts[i]
+		seen[a.Name] = true
+		switch a.State {
+		case "offline", "error":
+			r[a.Name] = retryMark{state: a.State, err: a.Error, progress: lastProgress(*a)}
+		case "connecting", "syncing":
+			m, ok := r[a.Name]
+			if !ok {
+				break
+			}
+			if lastProgress(*a).After(m.progress) {
+				delete(r, a.Name)
+				break
+			}
+			// The retry is under way: no next attempt is scheduled.
+			a.State, a.Error, a.NextRetry = m.state, m.err, time.Time{}
+		default: // waiting, auth-failed, stopped, local: not retrying
+			delete(r, a.Name)
+		}
+	}
+	for name := range r {
+		if !seen[name] {
+			delete(r, name)
+		}
+	}
+	return st
+}
+
+// lastProgress is the newest time the account or one of its folders finished
+// a sync: a request to the server succeeded at or before it.
+func lastProgress(a api.Account) time.Time {
+	t := a.LastSync
+	for _, f := range a.Folders {
+		if f.LastSync.After(t) {
+			t = f.LastSync
+		}
+	}
+	return t
 }
 
 // snapshotOf sums the engine's status up for the icon: the most urgent
@@ -69,9 +140,9 @@ func snapshotOf(st api.Status) tray.Snapshot {
 		case "syncing", "connecting":
 			set(tray.Syncing, "")
 		case "offline":
-			d := "server unreachable"
-			if !a.NextRetry.IsZero() {
-				d += fmt.Sprintf(", retrying in %s", time.Until(a.NextRetry).Round(time.Second))
+			d := "server unreachable, retrying now"
+			if wait := time.Until(a.NextRetry).Round(time.Second); wait > 0 {
+				d = fmt.Sprintf("server unreachable, retrying in %s", wait)
 			}
 			set(tray.Offline, d)
 		case "auth-failed":
@@ -133,19 +204,32 @@ func (m *trayModel) Do(ctx context.Context, a tray.Action) error {
 	return tray.Notify(ctx, "Cradle", "This window is not available yet. The cradle command line has it: cradle --help")
 }
 
+// openPath shows a folder or file in the desktop's file manager.
 func openPath(p string) error {
-	cmd := exec.Command("xdg-open", p)
+	var cmd *exec.Cmd
+	switch runtime.GOOS {
+	case "windows":
+		cmd = exec.Command("explorer.exe", p)
+	case "darwin":
+		cmd = exec.Command("open", p)
+	default:
+		cmd = exec.Command("xdg-open", p)
+	}
 	if err := cmd.Start(); err != nil {
 		return fmt.Errorf("open %s: %w", p, err)
 	}
-	go cmd.Wait() // reap; xdg-open hands over to the file manager at once
+	go cmd.Wait() // reap; the opener hands over to the file manager at once
 	return nil
 }
 
 // runTray shows the tray icon until ctx ends; without a desktop session it
 // does nothing.
 func runTray(ctx context.Context, b api.Backend, quit func()) {
-	if os.Getenv("DBUS_SESSION_BUS_ADDRESS") == "" && os.Getenv("DISPLAY") == "" && os.Getenv("WAYLAND_DISPLAY") == "" {
+	// Windows and macOS have none of these variables; there tray.Run
+	// itself reports whether it can show an icon.
+	desktop := runtime.GOOS == "windows" || runtime.GOOS == "darwin" ||
+		os.Getenv("DBUS_SESSION_BUS_ADDRESS") != "" || os.Getenv("DISPLAY") != "" || os.Getenv("WAYLAND_DISPLAY") != ""
+	if !desktop {
 		slog.Info("no desktop session: running without a tray icon")
 		return
 	}
