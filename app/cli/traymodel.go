@@ -21,6 +21,8 @@ type trayModel struct {
 	b    api.Backend
 	feed *tray.Feed
 	quit func()
+	// notify shows a desktop notification; nil uses tray.Notify.
+	notify func(ctx context.Context, title, body string) error
 	// retry is touched only by the goroutine running run.
 	retry retrying
 }
@@ -37,13 +39,39 @@ func (m *trayModel) run(ctx context.Context) {
 		case <-ctx.Done():
 			m.feed.Close()
 			return
-		case _, ok := <-events:
+		case ev, ok := <-events:
 			if !ok {
 				m.feed.Close()
 				return
 			}
+			m.announce(ctx, ev)
 			m.publish(ctx)
 		}
+	}
+}
+
+// announce shows a notification for the events a user plugging in a phone
+// waits for: it is in step (safe to unplug), or it must first trust this
+// computer. Routine syncs stay quiet; the icon shows those.
+func (m *trayModel) announce(ctx context.Context, ev api.Event) {
+	if ev.Type != "device" {
+		return
+	}
+	var title string
+	switch ev.Action {
+	case "reconciled":
+		title = "Phone in step"
+	case "unauthorized":
+		title = "Allow this computer on the phone"
+	default:
+		return
+	}
+	notify := m.notify
+	if notify == nil {
+		notify = tray.Notify
+	}
+	if err := notify(ctx, title, ev.Detail); err != nil {
+		slog.Debug("notification not shown", "err", err)
 	}
 }
 
@@ -198,10 +226,9 @@ func (m *trayModel) Do(ctx context.Context, a tray.Action) error {
 		m.quit()
 		return nil
 	}
-	// The windows (export, conflicts, devices, settings, activity) are not
-	// built yet; say so rather than do nothing silently.
-	slog.Info("this window is not available yet; use the cradle command", "action", a)
-	return tray.Notify(ctx, "Cradle", "This window is not available yet. The cradle command line has it: cradle --help")
+	// The windows run in a process of their own (cradle ui → cradle-ui),
+	// so the daemon never carries Fyne's GL loop.
+	return tray.OpenWindow(a)
 }
 
 // openPath shows a folder or file in the desktop's file manager.

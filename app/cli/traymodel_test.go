@@ -8,6 +8,7 @@ import (
 
 	"github.com/cradle-sync/cradle/app/tray"
 	"github.com/cradle-sync/cradle/bridge/api"
+	"github.com/cradle-sync/cradle/bridge/control/controltest"
 )
 
 func TestSnapshotOfPicksMostUrgentState(t *testing.T) {
@@ -147,5 +148,50 @@ func TestSteadyLeavesStatusAlone(t *testing.T) {
 	out := r.steady(in)
 	if in.Accounts[0].State != "syncing" || out.Accounts[0].State != "offline" {
 		t.Fatalf("in %q, out %q", in.Accounts[0].State, out.Accounts[0].State)
+	}
+}
+
+// Plugging in a phone is answered with a notification once it is in step,
+// or when it must trust this computer first; other events stay quiet.
+func TestTrayNotifiesDeviceEvents(t *testing.T) {
+	b := controltest.NewBackend(api.Status{})
+	type shown struct{ title, body string }
+	got := make(chan shown, 8)
+	m := &trayModel{b: b, feed: tray.NewFeed(), notify: func(_ context.Context, title, body string) error {
+		got <- shown{title, body}
+		return nil
+	}}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); m.run(ctx) }()
+	defer func() { cancel(); <-done }()
+	<-m.Updates() // run has subscribed and published its first snapshot
+
+	for _, ev := range []api.Event{
+		{Type: "change", Action: "add", Detail: "routine"},
+		{Type: "device", Action: "detached", Detail: "Nokia was unplugged"},
+		{Type: "device", Action: "reconciled", Detail: "Pixel is in step with work contacts; safe to unplug"},
+		{Type: "device", Action: "unauthorized", Detail: "Accept this computer's key on Pixel"},
+	} {
+		b.Publish(ev)
+	}
+	want := []shown{
+		{"Phone in step", "Pixel is in step with work contacts; safe to unplug"},
+		{"Allow this computer on the phone", "Accept this computer's key on Pixel"},
+	}
+	for _, w := range want {
+		select {
+		case s := <-got:
+			if s != w {
+				t.Fatalf("notification %+v, want %+v", s, w)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("no notification for %q", w.title)
+		}
+	}
+	select {
+	case s := <-got:
+		t.Fatalf("unexpected notification %+v", s)
+	default:
 	}
 }
