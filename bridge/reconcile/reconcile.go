@@ -104,6 +104,9 @@ type Folder struct {
 	// version of what Cradle wrote (minus fields it does not store), so
 	// it is recorded as such and never written over the local file.
 	echo map[string]bool
+	// remembered tells the store once what the state knows of its items
+	// (see remember). Not under mu, which a pass holds throughout.
+	remembered sync.Once
 }
 
 // AllowMassDelete lets the next pass delete past the guard, once.
@@ -230,6 +233,7 @@ func (f *Folder) index(ctx context.Context) (*index, error) {
 	if err != nil {
 		return nil, err
 	}
+	f.remember(items)
 	ix := &index{byServer: map[string]*state.Item{}, byHref: map[string]*state.Item{}}
 	for i := range items {
 		it := &items[i]
@@ -242,6 +246,26 @@ func (f *Folder) index(ctx context.Context) (*index, error) {
 		}
 	}
 	return ix, nil
+}
+
+// remember hands a store that can use it what the state knows of its
+// items, once per Folder: after a restart a vdir then reads only the files
+// that changed since the last sync, not every file, to learn their UIDs.
+// Items identified by file name ("href:") carry no UID of the file's own.
+func (f *Folder) remember(items []state.Item) {
+	r, ok := f.Store.(interface{ Remember([]store.Entry) })
+	if !ok {
+		return
+	}
+	f.remembered.Do(func() {
+		known := make([]store.Entry, 0, len(items))
+		for _, it := range items {
+			if it.LocalHref != "" && it.LocalEtag != "" && !strings.HasPrefix(it.UID, "href:") {
+				known = append(known, store.Entry{Href: it.LocalHref, UID: it.UID, Etag: store.Etag(it.LocalEtag)})
+			}
+		}
+		r.Remember(known)
+	})
 }
 
 func (ix *index) put(it state.Item) {

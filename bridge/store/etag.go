@@ -82,3 +82,21 @@ func (e Etag) matchFile(fp Fingerprint, hashFn func() (string, error)) (bool, er
 	}
 	return cur == hash, nil
 }
+
+// fingerprint returns the file stat data e carries, if it carries any.
+func (e Etag) fingerprint() (Fingerprint, bool) {
+	stat, _ := e.parts()
+	rest, ok := strings.CutPrefix(stat, "f:")
+	if !ok {
+		return Fingerprint{}, false
+	}
+	var fp Fingerprint
+	if _, err := fmt.Sscanf(rest, "%d:%d:%d", &fp.Size, &fp.ModTime, &fp.Inode); err != nil {
+		return Fingerprint{}, false
+	}
+	// Only an exact round trip counts: trailing junk is not stat data.
+	if cur, _ := fileEtag(fp, "").parts(); cur != stat {
+		return Fingerprint{}, false
+	}
+	return fp, true
+}

@@ -169,6 +169,26 @@ func (v *Vdir) List(ctx context.Context) ([]Entry, error) {
 	return entries, nil
 }
 
+// Remember seeds the UID cache with items as they were last synced
+// (typically from the state database after a restart), so that List reads
+// only the files that changed since instead of every file. An entry counts
+// only while the file on disk still has the size, modification time and
+// inode its etag names; entries without stat data, without UID, or for
+// files the cache already knows are ignored.
+func (v *Vdir) Remember(known []Entry) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	for _, e := range known {
+		fp, ok := e.Etag.fingerprint()
+		if !ok || e.UID == "" || !v.IsItemName(e.Href) {
+			continue
+		}
+		if _, have := v.uids[e.Href]; !have {
+			v.uids[e.Href] = cachedUID{fp: fp, uid: e.UID}
+		}
+	}
+}
+
 // cachedUID returns the UID of the item at href with fingerprint fp,
 // reading the file only when the cache does not know that version; ok is
 // false if the file is gone.
