@@ -33,6 +33,7 @@ type Setup struct {
 	trustBox                         *fyne.Container
 	fingerprint                      *widget.Label
 	signInPage                       fyne.CanvasObject
+	autostart                        *widget.Check
 
 	// Folders page.
 	window      *widget.Select
@@ -84,6 +85,10 @@ func NewSetup(a fyne.App, env Env) *Setup {
 	w.signInPage = container.NewVBox(
 		widget.NewForm(widget.NewFormItem("E-mail", w.email), widget.NewFormItem("Password", w.password)),
 		w.accordion, w.notice, w.trustBox, container.NewHBox(w.signIn, m365))
+	if env.Autostart != nil {
+		w.autostart = w.autostartSwitch(env.Autostart)
+		w.signInPage.(*fyne.Container).Add(w.autostart)
+	}
 
 	labels := make([]string, len(uimodel.CalendarWindows))
 	for i, cw := range uimodel.CalendarWindows {
@@ -288,4 +293,32 @@ func groupHex(h string) string {
 		b.WriteString(strings.ToUpper(h[i : i+2]))
 	}
 	return b.String()
+}
+
+// autostartSwitch is the "start at login" check box. It shows the current
+// setting; a change that fails is undone on screen and explained, so the
+// box never claims what is not so.
+func (w *Setup) autostartSwitch(as uimodel.Autostart) *widget.Check {
+	on, err := as.Autostart()
+	var check *widget.Check
+	settling := false
+	check = widget.NewCheck("Start Cradle when I log in", func(want bool) {
+		if settling {
+			return
+		}
+		if err := as.SetAutostart(want); err != nil {
+			settling = true
+			check.SetChecked(!want)
+			settling = false
+			w.notice.SetText("Could not change starting at login: " + err.Error() + ".")
+		}
+	})
+	settling = true
+	check.SetChecked(on)
+	settling = false
+	if err != nil {
+		check.Disable()
+		check.SetText("Start Cradle when I log in (unavailable: " + err.Error() + ")")
+	}
+	return check
 }

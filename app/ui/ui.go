@@ -31,6 +31,8 @@ type Env struct {
 	Show func(path string) error
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// Autostart switches starting Cradle at login; nil hides the switch.
+	Autostart uimodel.Autostart
 }
 
 func (e Env) now() time.Time {

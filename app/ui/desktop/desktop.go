@@ -56,7 +56,7 @@ func Run(ctx context.Context, window, socket string) error {
 	c := client.New(socket)
 	defer c.Close()
 	a := app.NewWithID(AppID)
-	w, err := ui.Open(ctx, a, window, ui.Env{Daemon: c, Export: runExport, Setup: setup{}, Show: showPath})
+	w, err := ui.Open(ctx, a, window, ui.Env{Daemon: c, Export: runExport, Setup: setup{}, Show: showPath, Autostart: cradleAutostart{}})
 	if err != nil {
 		return err
 	}

@@ -182,3 +182,12 @@ type AccountSetup interface {
 	// keyring.
 	Save(acc config.Account, password string) error
 }
+
+// Autostart reads and switches whether Cradle starts at login. The windows
+// run in cradle-ui, not in the daemon's program, so the entry must be
+// written for `cradle run` by whoever implements this (the desktop
+// package asks the cradle program beside cradle-ui).
+type Autostart interface {
+	Autostart() (bool, error)
+	SetAutostart(on bool) error
+}
