@@ -46,6 +46,17 @@ func (s *Server) serveSync(c *cmdContext) {
 	s.deviceLocked(c.dev).lastSync = c.body
 	s.mu.Unlock()
 
+	// Exchange's bounds for a long-poll Sync (MS-ASCMD): Wait 1-59 minutes,
+	// HeartbeatInterval 60-3540 seconds; outside them, Status 14 with the
+	// bound. They also keep a fuzzed request from holding for days.
+	switch {
+	case req.Wait != 0 && (req.Wait < 1 || req.Wait > 59):
+		c.reply(&push.SyncResponse{Status: push.SyncInvalidInterval, Limit: min(max(req.Wait, 1), 59)})
+		return
+	case req.HeartbeatInterval != 0 && (req.HeartbeatInterval < s.cfg.MinHeartbeat || req.HeartbeatInterval > s.cfg.MaxHeartbeat):
+		c.reply(&push.SyncResponse{Status: push.SyncInvalidInterval, Limit: min(max(req.HeartbeatInterval, s.cfg.MinHeartbeat), s.cfg.MaxHeartbeat)})
+		return
+	}
 	hb := time.Duration(req.HeartbeatInterval)*s.cfg.HeartbeatUnit + time.Duration(req.Wait)*60*s.cfg.HeartbeatUnit
 	var timer *time.Timer
 	if hb > 0 {
