@@ -348,53 +348,18 @@ their pairing. NAME is a configured device or the serial of a phone on the
 adb server, which is then added under that name.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if flags[0].local == "" && flags[1].local == "" && flags[2].local == "" {
+			p := Pairing{Account: account}
+			for i, tg := range []*PairTarget{&p.Contacts, &p.Calendar, &p.Tasks} {
+				tg.Folder, tg.Collection = flags[i].local, flags[i].collection
+			}
+			paired, err := PairDevice(cmd.Context(), args[0], p)
+			if errors.Is(err, ErrNothingToPair) {
 				return errors.New("devices pair: give --contacts, --calendar or --tasks")
 			}
-			dirs, err := config.DefaultDirs()
 			if err != nil {
 				return err
 			}
-			conf, err := loadDevices(dirs.Config)
-			if err != nil {
-				return err
-			}
-			d := conf.find(args[0])
-			if d == nil {
-				conf.Devices = append(conf.Devices, deviceConf{Name: args[0], Driver: "adb", ID: args[0]})
-				d = &conf.Devices[len(conf.Devices)-1]
-			}
-			targets := []struct {
-				kind        device.Kind
-				local, coll *string
-			}{
-				{device.Contacts, &d.Contacts, &d.Collection},
-				{device.Calendar, &d.Calendar, &d.CalendarCollection},
-				{device.Tasks, &d.Tasks, &d.TasksCollection},
-			}
-			for i, tg := range targets {
-				if flags[i].local == "" {
-					continue
-				}
-				path, err := resolveFolder(cmd, account, flags[i].local, tg.kind)
-				if err != nil {
-					return err
-				}
-				if *tg.local != "" && *tg.local != path {
-					// A new local side makes the old agreement meaningless.
-					if err := os.Remove(pairingState(dirs, d.Name, tg.kind)); err != nil && !errors.Is(err, fs.ErrNotExist) {
-						return fmt.Errorf("reset %s pairing of %s: %w", tg.kind, d.Name, err)
-					}
-				}
-				*tg.local, *tg.coll = path, flags[i].collection
-			}
-			if account != "" {
-				d.Account = account
-			}
-			if err := saveDevices(dirs.Config, conf); err != nil {
-				return err
-			}
-			fmt.Fprintf(e.stdout, "Paired %q with %s. Run \"cradle devices sync %s\" to sync.\n", d.Name, d.pairedWith(), d.Name)
+			fmt.Fprintf(e.stdout, "Paired %q with %s. Run \"cradle devices sync %s\" to sync.\n", args[0], paired, args[0])
 			notifyDaemon(cmd.Context(), e)
 			return nil
 		},
@@ -427,34 +392,6 @@ func itemExt(kind device.Kind) string {
 		return ".vcf"
 	}
 	return ".ics"
-}
-
-// resolveFolder turns a --contacts/--calendar/--tasks value into a local
-// path: an existing folder or file of the kind's extension as given, else
-// the account's folder of that kind with that id or name.
-func resolveFolder(cmd *cobra.Command, account, value string, kind device.Kind) (string, error) {
-	if st, err := os.Stat(value); err == nil && (st.IsDir() || strings.HasSuffix(value, itemExt(kind))) {
-		return filepath.Abs(value)
-	}
-	if account == "" {
-		return "", fmt.Errorf("%s %q: no such path; give --account to look it up as a folder id", kind, value)
-	}
-	st, err := currentStatus(cmd)
-	if err != nil {
-		return "", err
-	}
-	for _, a := range st.Accounts {
-		if a.Name != account {
-			continue
-		}
-		for _, f := range a.Folders {
-			if f.Kind == string(kind) && (f.ID == value || f.Name == value) {
-				return f.LocalPath, nil
-			}
-		}
-		return "", fmt.Errorf("account %q has no %s folder %q (see cradle status)", account, kind, value)
-	}
-	return "", fmt.Errorf("no account %q (see cradle status)", account)
 }
 
 // pairingState is the state file of one kind's pairing. Contacts keep

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"text/tabwriter"
@@ -36,16 +37,20 @@ func newStatus(e *env) *cobra.Command {
 }
 
 // currentStatus asks the running daemon, or reads the state when none runs.
-func currentStatus(cmd *cobra.Command) (api.Status, error) {
-	if st, ok, err := daemonStatus(cmd.Context()); ok || err != nil {
+func currentStatus(cmd *cobra.Command) (api.Status, error) { return statusNow(cmd.Context()) }
+
+// statusNow is the running daemon's status or, without a daemon, the
+// configured accounts' with their sessions stopped.
+func statusNow(ctx context.Context) (api.Status, error) {
+	if st, ok, err := daemonStatus(ctx); ok || err != nil {
 		return st, err
 	}
-	eng, err := openEngine(cmd.Context())
+	eng, err := openEngine(ctx)
 	if err != nil {
 		return api.Status{}, err
 	}
 	defer eng.Close()
-	st, err := eng.Status(cmd.Context())
+	st, err := eng.Status(ctx)
 	for i := range st.Accounts {
 		if st.Accounts[i].URL != "" {
 			st.Accounts[i].State = "stopped"

@@ -24,6 +24,8 @@ type Devices struct {
 	bg     background
 	// ctx is the window's lifetime, for requests buttons start.
 	ctx context.Context
+	// form is the open pairing form, if any.
+	form *pairForm
 }
 
 // NewDevices builds the window; Start fills it.
@@ -47,7 +49,11 @@ func (w *Devices) Start(ctx context.Context) fyne.Window {
 
 // load asks the daemon for its devices in the background and shows
 // them.
-func (w *Devices) load(ctx context.Context) {
+func (w *Devices) load(ctx context.Context) { w.list(ctx, "") }
+
+// list is load that, when the devices are listed, says notice instead of
+// how many there are.
+func (w *Devices) list(ctx context.Context, notice string) {
 	w.bg(func() func() {
 		d, ok := w.env.Daemon.(uimodel.Devices)
 		if !ok {
@@ -57,7 +63,12 @@ func (w *Devices) load(ctx context.Context) {
 		if uimodel.Unsupported(err) {
 			err = errNoDevices
 		}
-		return func() { w.show(ds, err) }
+		return func() {
+			w.show(ds, err)
+			if err == nil && notice != "" {
+				w.notice.SetText(notice)
+			}
+		}
 	})
 }
 
@@ -124,7 +135,17 @@ func (w *Devices) deviceRow(d api.Device) fyne.CanvasObject {
 	if d.State != "attached" || (d.Contacts == "" && d.Calendar == "") {
 		sync.Disable() // the daemon refuses detached or unpaired devices
 	}
-	return container.NewVBox(head, info, container.NewHBox(unplug, sync), widget.NewSeparator())
+	buttons := container.NewHBox(unplug, sync)
+	if w.env.Pair != nil {
+		label := "Change pairing…"
+		if d.Account == "" && d.Contacts == "" && d.Calendar == "" {
+			label = "Pair…"
+		}
+		var pair *widget.Button
+		pair = widget.NewButton(label, func() { w.openPairing(d, pair) })
+		buttons.Add(pair)
+	}
+	return container.NewVBox(head, info, buttons, widget.NewSeparator())
 }
 
 func (w *Devices) syncDevice(ctx context.Context, name string) error {

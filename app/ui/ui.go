@@ -33,6 +33,9 @@ type Env struct {
 	Now func() time.Time
 	// Autostart switches starting Cradle at login; nil hides the switch.
 	Autostart uimodel.Autostart
+	// Pair saves a device's pairing as `cradle devices pair` does,
+	// without telling the daemon; nil hides the devices' pairing buttons.
+	Pair func(ctx context.Context, device string, p uimodel.Pairing) error
 }
 
 func (e Env) now() time.Time {

@@ -56,7 +56,8 @@ func Run(ctx context.Context, window, socket string) error {
 	c := client.New(socket)
 	defer c.Close()
 	a := app.NewWithID(AppID)
-	w, err := ui.Open(ctx, a, window, ui.Env{Daemon: c, Export: runExport, Setup: setup{}, Show: showPath, Autostart: cradleAutostart{}})
+	w, err := ui.Open(ctx, a, window, ui.Env{Daemon: c, Export: runExport, Setup: setup{}, Show: showPath, Autostart: cradleAutostart{},
+		Pair: pairDevice})
 	if err != nil {
 		return err
 	}
@@ -80,6 +81,15 @@ func runExport(ctx context.Context, p uimodel.ExportPlan, progress func(done, to
 		res.Skipped = append(res.Skipped, s.String())
 	}
 	return res, nil
+}
+
+// pairDevice saves a pairing from the devices window with the code of
+// `cradle devices pair`; the window then asks the daemon to reload.
+func pairDevice(ctx context.Context, name string, p uimodel.Pairing) error {
+	target := func(t uimodel.PairTarget) cli.PairTarget { return cli.PairTarget{Folder: t.Path, Unpair: t.Unpair} }
+	_, err := cli.PairDevice(ctx, name, cli.Pairing{Account: p.Account,
+		Contacts: target(p.Contacts), Calendar: target(p.Calendar), Tasks: target(p.Tasks)})
+	return err
 }
 
 // setup adapts cli's account steps to the setup window.
