@@ -32,16 +32,25 @@ func dirsAndSecrets() (config.Dirs, secret.Store, error) {
 }
 
 func newAccountAdd(e *env) *cobra.Command {
-	var url, user, email, window, trust string
-	var pwStdin, noCheck bool
+	var url, user, email, window, trust, authority, clientID string
+	var pwStdin, noCheck, m365 bool
 	cmd := &cobra.Command{
-		Use:   "add NAME (--email ADDRESS | --url URL --user USER) [--password-stdin]",
+		Use:   "add NAME (--email ADDRESS | --url URL --user USER) [--password-stdin] | NAME --microsoft365 --email ADDRESS",
 		Short: "Add an account; the server is contacted to check the credentials first",
 		Long: `Adds an ActiveSync account. With --email the server is found by
 autodiscover; otherwise give the ActiveSync URL and the user name. The
 password goes to the system keyring, never into the configuration file.
 Every contacts, calendar and task folder of the account is then kept in a
-vdir under the data directory unless the configuration maps it elsewhere.`,
+vdir under the data directory unless the configuration maps it elsewhere.
+
+With --microsoft365 the account signs in to Exchange Online with a code
+entered at a Microsoft web page instead of a password; the sign-in token
+goes to the keyring. Microsoft only signs in registered applications:
+give the application (client) id of one registered as a public client
+with the EAS.AccessAsUser.All permission with --client-id (or
+$CRADLE_M365_CLIENT_ID) unless this build has one built in. --authority
+(or $CRADLE_M365_AUTHORITY) names a single tenant, e.g.
+https://login.microsoftonline.com/contoso.com/oauth2/v2.0.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
@@ -56,6 +65,20 @@ vdir under the data directory unless the configuration maps it elsewhere.`,
 			}
 			if _, exists := cfg.Account(name); exists {
 				return fmt.Errorf("account %q exists; remove it first", name)
+			}
+			if m365 {
+				if pwStdin || user != "" {
+					return errors.New("--microsoft365 signs in with a code, not a user name and password")
+				}
+				if email == "" {
+					return errors.New("--microsoft365 needs --email")
+				}
+				acc := M365Account(name, email, url, authority, clientID)
+				acc.CalendarWindow, acc.PinnedCert = window, trust
+				return addM365(ctx, e, cfg, dirs, secrets, acc, noCheck)
+			}
+			if authority != "" || clientID != "" {
+				return errors.New("--authority and --client-id apply only with --microsoft365")
 			}
 			pw, err := readPassword(e, pwStdin)
 			if err != nil {
@@ -104,24 +127,74 @@ vdir under the data directory unless the configuration maps it elsewhere.`,
 	f.StringVar(&window, "calendar-window", "", "how far back to sync calendars: all, 2w, 1m, 3m, 6m")
 	f.BoolVar(&pwStdin, "password-stdin", false, "read the password from standard input")
 	f.BoolVar(&noCheck, "no-check", false, "save without contacting the server")
+	f.BoolVar(&m365, "microsoft365", false, "sign in to Microsoft 365 (Exchange Online) with a code instead of a password")
+	f.StringVar(&authority, "authority", "", "Microsoft 365: OAuth2 authority (default "+config.DefaultAuthority+")")
+	f.StringVar(&clientID, "client-id", "", "Microsoft 365: the OAuth2 application (client) id to sign in with")
 	f.StringVar(&trust, "trust-fingerprint", "", "trust a self-signed server certificate with this SHA-256 fingerprint (shown when the certificate is refused)")
 	return cmd
 }
 
+// addM365 signs acc in with a device code, checks it with the token and
+// saves it, the token in place of a password.
+func addM365(ctx context.Context, e *env, cfg *config.Config, dirs config.Dirs, secrets secret.Store,
+	acc config.Account, noCheck bool) error {
+	// Checked before the user is asked to sign in, not after.
+	if err := (&config.Config{Accounts: append(append([]config.Account(nil), cfg.Accounts...), acc)}).Validate(); err != nil {
+		return err
+	}
+	tok, err := SignInM365(ctx, acc, func(code, url string) {
+		fmt.Fprintf(e.stdout, "To sign in, open %s in a browser and enter the code %s\nWaiting for the sign-in…\n", url, code)
+	})
+	if err != nil {
+		return err
+	}
+	if !noCheck {
+		if err := checkAccountAuth(ctx, acc, bearer(ctx, acc, tok)); err != nil {
+			var auth *easclient.AuthError
+			if errors.As(err, &auth) {
+				// plainError speaks of passwords; here Microsoft signed the
+				// user in but the server would not take the token.
+				return fmt.Errorf("the server at %s refused the Microsoft 365 sign-in (is ActiveSync enabled for %s?)", acc.URL, acc.Email)
+			}
+			return plainError(acc.URL, err)
+		}
+	}
+	cfg.Accounts = append(cfg.Accounts, acc)
+	if err := secret.SetToken(secrets, acc.Name, tok); err != nil {
+		return err
+	}
+	if err := config.Save(dirs.Config, cfg); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "account %s added; 'cradle run' syncs it\n", acc.Name)
+	running, err := reloadDaemon(ctx)
+	tellReload(e, running, err, "is syncing it now")
+	return nil
+}
+
 // checkAccount proves the URL and credentials work before anything is saved.
 func checkAccount(ctx context.Context, acc config.Account, pw string) error {
+	if err := checkAccountAuth(ctx, acc, easclient.BasicAuth(acc.User, pw)); err != nil {
+		return plainError(acc.URL, err)
+	}
+	return nil
+}
+
+// checkAccountAuth is checkAccount with any credentials; its errors are
+// the client's, for the caller to explain.
+func checkAccountAuth(ctx context.Context, acc config.Account, auth easclient.Authorizer) error {
 	ctx, cancel := context.WithTimeout(ctx, time.Minute)
 	defer cancel()
 	c, err := easclient.New(easclient.Config{URL: acc.URL, User: acc.User, DeviceID: "cradlecheck",
-		Auth: easclient.BasicAuth(acc.User, pw), HTTP: &http.Client{Transport: easclient.PinnedTransport(acc.PinnedCert)}})
+		Auth: auth, HTTP: &http.Client{Transport: easclient.PinnedTransport(acc.PinnedCert)}})
 	if err != nil {
 		return err
 	}
 	if _, err := c.Options(ctx); err != nil {
-		return plainError(acc.URL, err)
+		return err
 	}
 	if _, err := c.FolderSync(ctx, "0"); err != nil {
-		return plainError(acc.URL, err)
+		return err
 	}
 	return nil
 }

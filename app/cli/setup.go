@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/cradle-sync/cradle/bridge/config"
+	"github.com/cradle-sync/cradle/bridge/secret"
 	"github.com/cradle-sync/cradle/push"
 	"github.com/cradle-sync/cradle/push/easclient"
 )
@@ -42,10 +43,14 @@ func DiscoverServer(ctx context.Context, email, password string) (string, error)
 // tell a refused password from an untrusted certificate; see
 // easclient.AuthError and easclient.AsCertificateError.
 func ProbeAccount(ctx context.Context, acc config.Account, password string) ([]ServerFolder, error) {
+	return probe(ctx, acc, easclient.BasicAuth(acc.User, password))
+}
+
+func probe(ctx context.Context, acc config.Account, auth easclient.Authorizer) ([]ServerFolder, error) {
 	ctx, cancel := context.WithTimeout(ctx, time.Minute)
 	defer cancel()
 	c, err := easclient.New(easclient.Config{URL: acc.URL, User: acc.User, DeviceID: "cradlecheck",
-		Auth: easclient.BasicAuth(acc.User, password), HTTP: &http.Client{Transport: easclient.PinnedTransport(acc.PinnedCert)}})
+		Auth: auth, HTTP: &http.Client{Transport: easclient.PinnedTransport(acc.PinnedCert)}})
 	if err != nil {
 		return nil, err
 	}
@@ -86,6 +91,17 @@ func ProbeAccount(ctx context.Context, acc config.Account, password string) ([]S
 // The password is stored before the configuration, so a saved account
 // always has its secret.
 func SaveAccount(acc config.Account, password string) error {
+	return saveAccount(acc, func(s secret.Store) error {
+		if err := s.Set(acc.Name, password); err != nil {
+			return fmt.Errorf("store password: %w", err)
+		}
+		return nil
+	})
+}
+
+// saveAccount adds acc to the configuration after store has put its
+// secret in place.
+func saveAccount(acc config.Account, store func(secret.Store) error) error {
 	dirs, secrets, err := dirsAndSecrets()
 	if err != nil {
 		return err
@@ -101,8 +117,8 @@ func SaveAccount(acc config.Account, password string) error {
 	if err := cfg.Validate(); err != nil {
 		return err
 	}
-	if err := secrets.Set(acc.Name, password); err != nil {
-		return fmt.Errorf("store password: %w", err)
+	if err := store(secrets); err != nil {
+		return err
 	}
 	return config.Save(dirs.Config, cfg)
 }

@@ -6,6 +6,8 @@ import (
 	"io/fs"
 	"sync"
 
+	"golang.org/x/oauth2"
+
 	"github.com/cradle-sync/cradle/app/ui/uimodel"
 	"github.com/cradle-sync/cradle/bridge/api"
 	"github.com/cradle-sync/cradle/bridge/config"
@@ -119,6 +121,7 @@ type fakeSetup struct {
 	probed  []config.Account
 	saved   []config.Account
 	savedPW string
+	m365    *fakeM365
 }
 
 func (s *fakeSetup) Discover(_ context.Context, email, _ string) (string, error) {
@@ -144,3 +147,42 @@ func (s *fakeSetup) Save(acc config.Account, pw string) error {
 func inline(work func() func()) { work()() }
 
 var errFake = fmt.Errorf("dial unix /run/cradle/control.sock: connect: no such file or directory")
+
+// fakeM365 answers Microsoft 365 sign-ins: it prompts with code, then
+// waits for release (if set) or ctx, then answers err or folders.
+type fakeM365 struct {
+	code, verify string
+	err          error
+	release      chan struct{}
+	// waiting, if set, is closed once the prompt has been shown.
+	waiting  chan struct{}
+	signedIn []config.Account
+	savedTok *oauth2.Token
+}
+
+func (s *fakeSetup) SignInM365(ctx context.Context, acc config.Account, prompt func(code, verifyURL string)) (config.Account, *oauth2.Token, []uimodel.ServerFolder, error) {
+	m := s.m365
+	m.signedIn = append(m.signedIn, acc)
+	acc.ClientID = "from-env"
+	prompt(m.code, m.verify)
+	if m.waiting != nil {
+		close(m.waiting)
+	}
+	if m.release != nil {
+		select {
+		case <-m.release:
+		case <-ctx.Done():
+			return acc, nil, nil, fmt.Errorf("device code login: wait for sign-in: %w", ctx.Err())
+		}
+	}
+	if m.err != nil {
+		return acc, nil, nil, m.err
+	}
+	return acc, &oauth2.Token{AccessToken: "access-1", RefreshToken: "refresh-1"}, s.folders, nil
+}
+
+func (s *fakeSetup) SaveM365(acc config.Account, tok *oauth2.Token) error {
+	s.saved = append(s.saved, acc)
+	s.m365.savedTok = tok
+	return nil
+}

@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
+	"golang.org/x/oauth2"
 
 	"github.com/cradle-sync/cradle/app/client"
 	"github.com/cradle-sync/cradle/app/ui/uimodel"
@@ -35,6 +36,15 @@ type Setup struct {
 	signInPage                       fyne.CanvasObject
 	autostart                        *widget.Check
 
+	// Microsoft 365 sign-in: the code to enter and where.
+	m365       *widget.Button
+	deviceBox  *fyne.Container
+	deviceCode *widget.Label
+	deviceLink *widget.Hyperlink
+	// cancelM365 ends the sign-in being waited for; guarded by the UI
+	// thread like the widgets.
+	cancelM365 context.CancelFunc
+
 	// Folders page.
 	window      *widget.Select
 	choices     []uimodel.FolderChoice
@@ -44,16 +54,19 @@ type Setup struct {
 	saved       *widget.Label
 	foldersPage *fyne.Container
 
-	// What sign-in established.
+	// What sign-in established: a password, or for Microsoft 365 a
+	// token.
 	acc config.Account
 	pw  string
+	tok *oauth2.Token
 	// offered is the fingerprint of the untrusted certificate last shown.
 	offered string
 }
 
 // NewSetup builds the window on its sign-in page.
 func NewSetup(a fyne.App, env Env) *Setup {
-	w := &Setup{env: env, win: a.NewWindow(title("Add an account")), bg: async, ctx: context.Background()}
+	w := &Setup{env: env, win: a.NewWindow(title("Add an account")), bg: async, ctx: context.Background(),
+		cancelM365: func() {}}
 	w.email = widget.NewEntry()
 	w.email.SetPlaceHolder("you@example.com")
 	w.password = widget.NewPasswordEntry()
@@ -78,13 +91,17 @@ func NewSetup(a fyne.App, env Env) *Setup {
 	w.trustBox.Hide()
 	w.signIn = widget.NewButton("Sign in", func() { w.start(w.ctx) })
 	w.signIn.Importance = widget.HighImportance
-	m365 := widget.NewButton("Microsoft 365…", func() {
-		w.notice.SetText("Microsoft 365 sign-in (a code to enter at microsoft.com/devicelogin) is not available in this version: " +
-			"the daemon keeps passwords only. Accounts whose server accepts a password (or an app password) work.")
-	})
+	w.m365 = widget.NewButton("Microsoft 365…", func() { w.startM365(w.ctx) })
+	w.deviceCode = widget.NewLabel("")
+	w.deviceCode.TextStyle = fyne.TextStyle{Monospace: true}
+	w.deviceCode.Selectable = true
+	w.deviceLink = widget.NewHyperlink("", nil)
+	w.deviceBox = container.NewVBox(w.deviceLink, w.deviceCode,
+		widget.NewButton("Cancel sign-in", func() { w.cancelM365() }))
+	w.deviceBox.Hide()
 	w.signInPage = container.NewVBox(
 		widget.NewForm(widget.NewFormItem("E-mail", w.email), widget.NewFormItem("Password", w.password)),
-		w.accordion, w.notice, w.trustBox, container.NewHBox(w.signIn, m365))
+		w.accordion, w.notice, w.trustBox, w.deviceBox, container.NewHBox(w.signIn, w.m365))
 	if env.Autostart != nil {
 		w.autostart = w.autostartSwitch(env.Autostart)
 		w.signInPage.(*fyne.Container).Add(w.autostart)
@@ -190,7 +207,8 @@ func (w *Setup) trust() {
 // signedIn moves to the folders page.
 func (w *Setup) signedIn(acc config.Account, pw string, fs []uimodel.ServerFolder) {
 	w.signIn.Enable()
-	w.acc, w.pw = acc, pw
+	w.m365.Enable()
+	w.acc, w.pw, w.tok = acc, pw, nil
 	w.choices = make([]uimodel.FolderChoice, len(fs))
 	w.placements = make([]*widget.Select, len(fs))
 	w.paths = make([]*widget.Entry, len(fs))
@@ -249,9 +267,13 @@ func (w *Setup) saveAccount(ctx context.Context) {
 	}
 	w.save.Disable()
 	w.saved.SetText("Saving…")
-	pw := w.pw
+	pw, tok := w.pw, w.tok
 	w.bg(func() func() {
-		if err := w.env.Setup.Save(acc, pw); err != nil {
+		save := func() error { return w.env.Setup.Save(acc, pw) }
+		if tok != nil {
+			save = func() error { return w.env.Setup.SaveM365(acc, tok) }
+		}
+		if err := save(); err != nil {
 			return func() {
 				w.save.Enable()
 				w.saved.SetText(uimodel.Sentence(err))

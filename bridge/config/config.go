@@ -66,6 +66,18 @@ type Account struct {
 	Email string `toml:"email,omitempty"`
 	URL   string `toml:"url"`
 	User  string `toml:"user"`
+	// Auth is how Cradle signs in: "" or "basic" sends the user name and
+	// the stored password; "oauth2" sends a Microsoft 365 bearer token
+	// whose refresh token is stored in place of the password.
+	Auth string `toml:"auth,omitempty"`
+	// Authority is the OAuth2 authority for Auth "oauth2": the token
+	// endpoint is Authority+"/token" and the device-code endpoint
+	// Authority+"/devicecode". The tenant is part of it; empty means
+	// DefaultAuthority (any work, school or personal account).
+	Authority string `toml:"authority,omitempty"`
+	// ClientID is the OAuth2 client (application) id for Auth "oauth2";
+	// empty means DefaultClientID.
+	ClientID string `toml:"client_id,omitempty"`
 	// CalendarWindow limits calendar sync: "all" (default), "2w", "1m",
 	// "3m" or "6m" back from today.
 	CalendarWindow string `toml:"calendar_window,omitempty"`
@@ -141,6 +153,9 @@ func (c *Config) Validate() error {
 		if _, err := a.WindowDays(); err != nil {
 			return err
 		}
+		if err := a.validateAuth(); err != nil {
+			return err
+		}
 		for _, f := range a.Folders {
 			if f.Store != "" && f.Store != "vdir" && f.Store != "file" {
 				return fmt.Errorf("account %s: folder %s: store %q: want vdir or file", a.Name, f.ID, f.Store)
@@ -196,7 +211,7 @@ func Save(dir string, c *Config) error {
 		return fmt.Errorf("config: %w", err)
 	}
 	var b bytes.Buffer
-	b.WriteString("# Cradle configuration. Passwords are kept in the system keyring, never here.\n\n")
+	b.WriteString("# Cradle configuration. Passwords and sign-in tokens are kept in the system keyring, never here.\n\n")
 	if err := toml.NewEncoder(&b).Encode(c); err != nil {
 		return fmt.Errorf("config: %w", err)
 	}

@@ -84,10 +84,6 @@ func (e *Engine) openAccount(ctx context.Context, ac config.Account) (*account, 
 	}
 	a := &account{e: e, cfg: ac, row: row, id: row.ID, deviceID: row.DeviceID, folders: map[string]*folder{},
 		log: e.log.With("account", ac.Name)}
-	pw, err := e.opts.Secrets.Get(ac.Name)
-	if err != nil {
-		a.log.Warn("no password stored; run 'cradle account add' again", "err", err)
-	}
 	policy := row.PolicyKey
 	if policy == "0" {
 		policy = ""
@@ -105,7 +101,7 @@ func (e *Engine) openAccount(ctx context.Context, ac config.Account) (*account, 
 	}
 	c, err := easclient.New(easclient.Config{
 		URL: ac.URL, User: ac.User, DeviceID: row.DeviceID, DeviceType: row.DeviceType,
-		Auth: easclient.BasicAuth(ac.User, pw), HTTP: doer, PolicyKey: policy,
+		Auth: e.authorizer(ac, a.log), HTTP: doer, PolicyKey: policy,
 		Logger: a.log,
 	})
 	if err != nil {

@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
 	"github.com/spf13/cobra"
+	"golang.org/x/oauth2"
 
 	"github.com/cradle-sync/cradle/app/cli"
 	"github.com/cradle-sync/cradle/app/client"
@@ -101,14 +102,40 @@ func (setup) Discover(ctx context.Context, email, password string) (string, erro
 
 func (setup) Probe(ctx context.Context, acc config.Account, password string) ([]uimodel.ServerFolder, error) {
 	fs, err := cli.ProbeAccount(ctx, acc, password)
+	return serverFolders(fs), err
+}
+
+func serverFolders(fs []cli.ServerFolder) []uimodel.ServerFolder {
 	out := make([]uimodel.ServerFolder, len(fs))
 	for i, f := range fs {
 		out[i] = uimodel.ServerFolder{ID: f.ID, Name: f.Name, Kind: f.Kind}
 	}
-	return out, err
+	return out
 }
 
 func (setup) Save(acc config.Account, password string) error { return cli.SaveAccount(acc, password) }
+
+// SignInM365 fills in the OAuth2 settings as `cradle account add
+// --microsoft365` does (the environment, then the built-in defaults), so
+// an account set up in the window is the same as one added on the
+// command line.
+func (setup) SignInM365(ctx context.Context, acc config.Account, prompt func(code, verifyURL string)) (config.Account, *oauth2.Token, []uimodel.ServerFolder, error) {
+	m := cli.M365Account(acc.Name, acc.Email, acc.URL, acc.Authority, acc.ClientID)
+	m.User, m.PinnedCert = acc.User, acc.PinnedCert
+	if err := (&config.Config{Accounts: []config.Account{m}}).Validate(); err != nil {
+		return m, nil, nil, err
+	}
+	tok, err := cli.SignInM365(ctx, m, prompt)
+	if err != nil {
+		return m, nil, nil, err
+	}
+	fs, err := cli.ProbeM365Account(ctx, m, tok)
+	return m, tok, serverFolders(fs), err
+}
+
+func (setup) SaveM365(acc config.Account, tok *oauth2.Token) error {
+	return cli.SaveM365Account(acc, tok)
+}
 
 // showPath opens a folder in the desktop's file manager.
 func showPath(p string) error {

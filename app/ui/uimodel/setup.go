@@ -10,6 +10,8 @@ import (
 	"strings"
 	"syscall"
 
+	"golang.org/x/oauth2"
+
 	"github.com/cradle-sync/cradle/bridge/config"
 	"github.com/cradle-sync/cradle/push/easclient"
 )
@@ -156,6 +158,25 @@ func (f AccountForm) Account() (config.Account, error) {
 	return acc, nil
 }
 
+// M365Account checks the form for a Microsoft 365 sign-in, which needs
+// the e-mail address only: the password is entered at Microsoft's page,
+// and the server is Exchange Online unless the form names another.
+func (f AccountForm) M365Account() (config.Account, error) {
+	f.Password = "unused" // Account insists on one
+	if strings.TrimSpace(f.URL) == "" {
+		f.URL = config.M365URL
+	}
+	if strings.TrimSpace(f.Email) == "" {
+		return config.Account{}, errors.New("enter your Microsoft 365 e-mail address")
+	}
+	acc, err := f.Account()
+	if err != nil {
+		return acc, err
+	}
+	acc.Auth = config.AuthOAuth2
+	return acc, nil
+}
+
 // defaultName names an account after its mail domain ("example.com").
 func defaultName(email string) string {
 	if i := strings.LastIndexByte(email, '@'); i >= 0 && i < len(email)-1 {
@@ -181,6 +202,17 @@ type AccountSetup interface {
 	// Save adds the account to the configuration and its password to the
 	// keyring.
 	Save(acc config.Account, password string) error
+	// SignInM365 signs acc (see AccountForm.M365Account) in to Microsoft
+	// 365 with a device code: prompt is called once, from any goroutine,
+	// with the code the user enters at the page verifyURL; SignInM365
+	// then waits for the sign-in (until ctx ends or the code expires)
+	// and lists the folders. It returns acc completed with the OAuth2
+	// settings in effect, and the token for SaveM365, which must never
+	// be shown or logged.
+	SignInM365(ctx context.Context, acc config.Account, prompt func(code, verifyURL string)) (config.Account, *oauth2.Token, []ServerFolder, error)
+	// SaveM365 is Save for a Microsoft 365 account: tok goes to the
+	// keyring in place of a password.
+	SaveM365(acc config.Account, tok *oauth2.Token) error
 }
 
 // Autostart reads and switches whether Cradle starts at login. The windows

@@ -12,6 +12,7 @@ import (
 	"syscall"
 	"testing"
 
+	"github.com/cradle-sync/cradle/bridge/config"
 	"github.com/cradle-sync/cradle/push/easclient"
 )
 
@@ -147,5 +148,34 @@ func TestSentence(t *testing.T) {
 	}
 	if got := Sentence(errors.New("really?")); got != "Really?" {
 		t.Errorf("Sentence = %q", got)
+	}
+}
+
+func TestM365Account(t *testing.T) {
+	for _, tc := range []struct {
+		form    AccountForm
+		wantURL string
+		wantErr string
+	}{
+		{form: AccountForm{Email: "ann@contoso.com"}, wantURL: config.M365URL},
+		{form: AccountForm{Email: "ann@contoso.com", URL: "https://eas.contoso.com/Microsoft-Server-ActiveSync"},
+			wantURL: "https://eas.contoso.com/Microsoft-Server-ActiveSync"},
+		{form: AccountForm{}, wantErr: "e-mail address"},
+		{form: AccountForm{Email: "ann"}, wantErr: "not an e-mail address"},
+	} {
+		acc, err := tc.form.M365Account()
+		if tc.wantErr != "" {
+			if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+				t.Errorf("%+v: error %v; want %q", tc.form, err, tc.wantErr)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("%+v: %v", tc.form, err)
+			continue
+		}
+		if acc.Auth != config.AuthOAuth2 || acc.URL != tc.wantURL || acc.User != tc.form.Email || acc.Name != "contoso.com" {
+			t.Errorf("%+v: account %+v", tc.form, acc)
+		}
 	}
 }
