@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 )
 
 // Dirs are where Cradle keeps its files.
@@ -12,7 +13,8 @@ type Dirs struct {
 	// $XDG_CONFIG_HOME/cradle (~/.config/cradle).
 	Config string
 	// Data holds the state database and default collections:
-	// $CRADLE_DATA_DIR, else $XDG_DATA_HOME/cradle (~/.local/share/cradle).
+	// $CRADLE_DATA_DIR, else the per-user data folder (see dataBase) plus
+	// cradle: ~/.local/share/cradle on Linux.
 	Data string
 }
 
@@ -29,15 +31,34 @@ func DefaultDirs() (Dirs, error) {
 	}
 	d.Data = os.Getenv("CRADLE_DATA_DIR")
 	if d.Data == "" {
-		base := os.Getenv("XDG_DATA_HOME")
-		if base == "" {
-			home, err := os.UserHomeDir()
-			if err != nil {
-				return d, fmt.Errorf("data dir: %w", err)
-			}
-			base = filepath.Join(home, ".local", "share")
+		base, err := dataBase(runtime.GOOS, os.Getenv, os.UserHomeDir)
+		if err != nil {
+			return d, fmt.Errorf("data dir: %w", err)
 		}
 		d.Data = filepath.Join(base, "cradle")
 	}
 	return d, nil
+}
+
+// dataBase is the per-user data folder: $XDG_DATA_HOME when absolute, else
+// %LocalAppData% on Windows, ~/Library/Application Support on macOS and
+// ~/.local/share elsewhere. It must agree with state.DefaultPath and the
+// control socket's folder, or a Windows daemon would split its files.
+func dataBase(goos string, getenv func(string) string, home func() (string, error)) (string, error) {
+	if dir := getenv("XDG_DATA_HOME"); dir != "" && filepath.IsAbs(dir) {
+		return dir, nil
+	}
+	if goos == "windows" {
+		if dir := getenv("LocalAppData"); dir != "" {
+			return dir, nil
+		}
+	}
+	h, err := home()
+	if err != nil {
+		return "", err
+	}
+	if goos == "darwin" {
+		return filepath.Join(h, "Library", "Application Support"), nil
+	}
+	return filepath.Join(h, ".local", "share"), nil
 }
