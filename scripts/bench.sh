@@ -8,14 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PATH:/usr/local/go/bin"
 scripts/deps.sh bench
-SUDO=; [ "$(id -u)" = 0 ] || SUDO=sudo
-started=0
-if ! curl -s -o /dev/null -m 3 -X OPTIONS -u user1:user1pass http://127.0.0.1:${SOGO_PORT:-20000}/SOGo/Microsoft-Server-ActiveSync; then
-  $SUDO scripts/sogo/start.sh >/dev/null
-  started=1
-fi
-cleanup() { if [ "$started" = 1 ]; then $SUDO scripts/sogo/stop.sh || true; fi; }
-trap cleanup EXIT
+. scripts/sogo/peer.sh
 out=bench.out
 : > "$out"
 t0=$SECONDS

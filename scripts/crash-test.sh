@@ -7,14 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PATH:/usr/local/go/bin"
 scripts/deps.sh test
-SUDO=; [ "$(id -u)" = 0 ] || SUDO=sudo
-started=0
-if ! curl -s -o /dev/null -m 3 -X OPTIONS -u user1:user1pass http://127.0.0.1:${SOGO_PORT:-20000}/SOGo/Microsoft-Server-ActiveSync; then
-  $SUDO scripts/sogo/start.sh >/dev/null
-  started=1
-fi
-cleanup() { if [ "$started" = 1 ]; then $SUDO scripts/sogo/stop.sh || true; fi; }
-trap cleanup EXIT
+. scripts/sogo/peer.sh
 CI=true CRADLE_CRASH_KILLS="${CRADLE_CRASH_KILLS:-100}" \
   go test -count=1 -timeout 90m -run 'TestCrash$' -v ./internal/crash 2>&1 | tee /tmp/cradle-crash-test.out |
   grep -E '^kills=|seed|^--- |^(ok|FAIL)'

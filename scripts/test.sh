@@ -7,14 +7,7 @@ cd "$(dirname "$0")/.."
 export PATH="$PATH:/usr/local/go/bin"
 scripts/deps.sh test
 
-SUDO=; [ "$(id -u)" = 0 ] || SUDO=sudo
-started=0
-if ! curl -s -o /dev/null -m 3 -X OPTIONS -u user1:user1pass http://127.0.0.1:${SOGO_PORT:-20000}/SOGo/Microsoft-Server-ActiveSync; then
-  $SUDO scripts/sogo/start.sh >/dev/null
-  started=1
-fi
-cleanup() { if [ "$started" = 1 ]; then $SUDO scripts/sogo/stop.sh || true; fi; }
-trap cleanup EXIT
+. scripts/sogo/peer.sh
 
 echo "[test] gofmt"
 bad=$(gofmt -l $(git ls-files '*.go'; git ls-files --others --exclude-standard '*.go') 2>/dev/null || true)

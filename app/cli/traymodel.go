@@ -217,7 +217,7 @@ func (m *trayModel) Do(ctx context.Context, a tray.Action) error {
 		for _, acc := range st.Accounts {
 			for _, f := range acc.Folders {
 				if f.Kind == kind && f.LocalPath != "" {
-					return openPath(f.LocalPath)
+					return OpenPath(f.LocalPath)
 				}
 			}
 		}
@@ -231,8 +231,9 @@ func (m *trayModel) Do(ctx context.Context, a tray.Action) error {
 	return tray.OpenWindow(a)
 }
 
-// openPath shows a folder or file in the desktop's file manager.
-func openPath(p string) error {
+// OpenPath shows a folder or file in the desktop's file manager and returns
+// once the opener has started.
+func OpenPath(p string) error {
 	var cmd *exec.Cmd
 	switch runtime.GOOS {
 	case "windows":

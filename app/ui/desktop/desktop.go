@@ -4,9 +4,7 @@ package desktop
 
 import (
 	"context"
-	"fmt"
 	"os"
-	"os/exec"
 	"runtime"
 
 	"fyne.io/fyne/v2"
@@ -57,7 +55,7 @@ func Run(ctx context.Context, window, socket string) error {
 	c := client.New(socket)
 	defer c.Close()
 	a := app.NewWithID(AppID)
-	w, err := ui.Open(ctx, a, window, ui.Env{Daemon: c, Export: runExport, Setup: setup{}, Show: showPath, Autostart: cradleAutostart{},
+	w, err := ui.Open(ctx, a, window, ui.Env{Daemon: c, Export: runExport, Setup: setup{}, Show: cli.OpenPath, Autostart: cradleAutostart{},
 		Pair: pairDevice})
 	if err != nil {
 		return err
@@ -135,23 +133,4 @@ func (setup) SignInM365(ctx context.Context, acc config.Account, prompt func(cod
 
 func (setup) SaveM365(acc config.Account, tok *oauth2.Token) error {
 	return cli.SaveM365Account(acc, tok)
-}
-
-// showPath opens a folder in the desktop's file manager.
-func showPath(p string) error {
-	var cmd *exec.Cmd
-	switch runtime.GOOS {
-	case "windows":
-		cmd = exec.Command("explorer.exe", p)
-	case "darwin":
-		cmd = exec.Command("open", p)
-	default:
-		cmd = exec.Command("xdg-open", p)
-	}
-	if err := cmd.Start(); err != nil {
-		return fmt.Errorf("open %s: %w", p, err)
-	}
-	// The opener hands over to the file manager at once; reap it.
-	go func() { _ = cmd.Wait() }()
-	return nil
 }
