@@ -34,10 +34,11 @@ func MB(b uint64) float64 { return float64(b) / (1 << 20) }
 
 // Meter samples memory until Stop. Create it with Start.
 type Meter struct {
-	cancel context.CancelFunc
-	done   chan struct{}
-	mu     sync.Mutex
-	peak   Peak
+	cancel  context.CancelFunc
+	done    chan struct{}
+	stopped sync.Once
+	mu      sync.Mutex
+	peak    Peak
 }
 
 var names = []string{
@@ -91,11 +92,13 @@ func (m *Meter) sample() {
 }
 
 // Stop ends sampling, takes a last sample and returns the peaks. It may
-// be called more than once.
+// be called more than once; later calls return the same peaks.
 func (m *Meter) Stop() Peak {
-	m.cancel()
-	<-m.done
-	m.sample()
+	m.stopped.Do(func() {
+		m.cancel()
+		<-m.done
+		m.sample()
+	})
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	return m.peak
