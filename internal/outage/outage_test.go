@@ -181,7 +181,13 @@ func TestSOGoRestartMidSession(t *testing.T) {
 	dirs := config.Dirs{Config: filepath.Join(root, "config"), Data: filepath.Join(root, "data")}
 	acc := config.Account{Name: "sogo", URL: srv.EASURL(), User: user, Folders: []config.Folder{
 		{ID: "vcard%2Fpersonal", Path: vdir}, {ID: "vevent%2Fpersonal", Skip: true}, {ID: "vtodo%2Fpersonal", Skip: true}}}
-	if err := config.Save(dirs.Config, &config.Config{Accounts: []config.Account{acc}, Local: config.Local{Disabled: true}}); err != nil {
+	// SOGo can miss a change made in the same second as a SyncKey (NOTES.md
+	// quirk 1), and a restart makes such seconds likelier; the integrity
+	// check is Cradle's answer to that, so it runs here as a user's would,
+	// only sooner. What the outage itself must not cause (a resync from
+	// scratch, a retry storm, duplicates) is asserted separately below.
+	cfg := &config.Config{Accounts: []config.Account{acc}, Local: config.Local{Disabled: true}, IntegrityCheck: "1m"}
+	if err := config.Save(dirs.Config, cfg); err != nil {
 		t.Fatal(err)
 	}
 	secrets := &secret.File{Path: filepath.Join(root, "secrets.json")}
@@ -249,9 +255,18 @@ func TestSOGoRestartMidSession(t *testing.T) {
 	srv.PutContact(t, user, pass, "after-restart.vcf", card("after-restart", "After Restart"))
 	want = append(want, "After Restart")
 
-	waitFor(t, "both sides to hold every contact", 120*time.Second, func() bool {
+	converged := func() bool {
 		return len(localNames(t, vdir)) >= len(want) && len(serverNames(t, srv, user, pass)) >= len(want)
-	})
+	}
+	deadline := time.Now().Add(120 * time.Second)
+	for !converged() {
+		if time.Now().After(deadline) {
+			t.Fatalf("after 2 min: local %v, server %v; want each of %v (integrity checks run: %d)",
+				localNames(t, vdir), serverNames(t, srv, user, pass), want, logs.count("integrity check done"))
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	t.Logf("converged %v after SOGo returned; integrity checks run meanwhile: %d", time.Since(downAt).Round(time.Second), logs.count("integrity check done"))
 	local, server := localNames(t, vdir), serverNames(t, srv, user, pass)
 	ll, ld := lostAndDuplicated(local, want)
 	sl, sd := lostAndDuplicated(server, want)
